@@ -1,0 +1,52 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { limitsFromEnvironment, ConfigurationError, type Limits } from '../config/limits.js';
+import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway-sender.js';
+import type { ConnectionSender, SubscriptionStore } from '../signaling/ports.js';
+import { DynamoSubscriptionStore } from '../store/dynamo-subscription-store.js';
+import { createSignalingService } from '../store/entities.js';
+
+/**
+ * What the handlers share within one Lambda container: configuration and SDK clients,
+ * made on first use (not at import) so a missing setting fails the invocation with a clear
+ * message instead of the module load.
+ */
+export interface Dependencies {
+  readonly limits: Limits;
+  readonly dynamoDb: DynamoDBClient;
+  readonly store: SubscriptionStore;
+  /** The sender for the management API at `endpoint`, unless CONNECTIONS_ENDPOINT overrides it. */
+  senderFor(endpoint: string): ConnectionSender;
+}
+
+let current: Dependencies | undefined;
+
+export function dependencies(): Dependencies {
+  current ??= createDependencies(process.env);
+  return current;
+}
+
+export function createDependencies(env: NodeJS.ProcessEnv): Dependencies {
+  const tableName = env['TABLE_NAME'];
+  if (!tableName) throw new ConfigurationError('TABLE_NAME is not set: the name of the DynamoDB table to use');
+  const limits = limitsFromEnvironment(env);
+  const dynamoDb = new DynamoDBClient(env['DYNAMODB_ENDPOINT'] ? { endpoint: env['DYNAMODB_ENDPOINT'] } : {});
+  const documents = DynamoDBDocumentClient.from(dynamoDb);
+  const store = new DynamoSubscriptionStore(createSignalingService(documents, tableName), limits);
+  const senders = new Map<string, ConnectionSender>();
+  const fixedEndpoint = env['CONNECTIONS_ENDPOINT'];
+  return {
+    limits,
+    dynamoDb,
+    store,
+    senderFor(endpoint) {
+      const target = fixedEndpoint || endpoint;
+      let sender = senders.get(target);
+      if (!sender) {
+        sender = new ApiGatewaySender(createManagementClient(target, limits), limits);
+        senders.set(target, sender);
+      }
+      return sender;
+    },
+  };
+}

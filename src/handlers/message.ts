@@ -1,0 +1,60 @@
+import { managementEndpointOf, type WebSocketEvent, type WebSocketResult } from '../gateway/websocket-event.js';
+import { receiveMessage, type MessageOutcome } from '../signaling/message-receiver.js';
+import { dependencies } from './dependencies.js';
+import { count, countRejection, invocationLogger, metricNames, metrics } from './observability.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+
+/** `$default`, `subscribe`, `unsubscribe` and `publish`: one client frame each. */
+export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
+  const { connectionId, requestId, connectedAt } = event.requestContext;
+  const log = invocationLogger({ connectionId, requestId });
+  try {
+    const { store, limits, senderFor } = dependencies();
+    const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+    const sender = senderFor(managementEndpointOf(event.requestContext));
+    const outcome = await receiveMessage({ connectionId, connectedAt }, frame, { store, sender, limits });
+    record(outcome, log);
+    return { statusCode: 200 };
+  } catch (error) {
+    count(metricNames.handlerErrors);
+    log.error('could not handle the message', { error: error as Error });
+    return { statusCode: 500 };
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+function record(outcome: MessageOutcome, log: Logger): void {
+  if (!outcome.ok) {
+    countRejection(outcome.reason);
+    log.warn('message rejected', { reason: outcome.reason, detail: outcome.detail });
+    return;
+  }
+  switch (outcome.type) {
+    case 'subscribe':
+      count(metricNames.subscribes);
+      count(metricNames.subscribedTopics, outcome.topics.length);
+      break;
+    case 'unsubscribe':
+      count(metricNames.unsubscribes);
+      break;
+    case 'ping':
+      count(metricNames.pings);
+      break;
+    case 'publish': {
+      const { report } = outcome;
+      count(metricNames.publishes);
+      count(metricNames.receiversPerPublish, report.receivers);
+      count(metricNames.deliveries, report.delivered);
+      if (report.gone.length > 0) {
+        count(metricNames.staleReceivers, report.gone.length);
+        log.info('stale receivers removed', { topic: report.topic, gone: report.gone });
+      }
+      for (const failure of report.failed) {
+        count(metricNames.deliveryFailures);
+        log.error('delivery failed', { receiver: failure.connectionId, error: failure.error as Error });
+      }
+      break;
+    }
+  }
+}

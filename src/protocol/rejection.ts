@@ -1,0 +1,33 @@
+/** Why a frame was refused. Each reason is logged and counted under its own name. */
+export type RejectionReason =
+  | 'too-large'
+  | 'not-json'
+  | 'not-object'
+  | 'unknown-type'
+  | 'invalid-topics'
+  | 'too-many-topics'
+  | 'invalid-topic'
+  | 'empty-topic'
+  | 'topic-too-long';
+
+export const rejectionReasons: readonly RejectionReason[] = [
+  'too-large',
+  'not-json',
+  'not-object',
+  'unknown-type',
+  'invalid-topics',
+  'too-many-topics',
+  'invalid-topic',
+  'empty-topic',
+  'topic-too-long',
+];
+
+export interface Rejection {
+  readonly ok: false;
+  readonly reason: RejectionReason;
+  readonly detail: string;
+}
+
+export function reject(reason: RejectionReason, detail: string): Rejection {
+  return { ok: false, reason, detail };
+}

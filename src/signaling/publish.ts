@@ -1,0 +1,53 @@
+import { deliveryOf, type PublishMessage } from '../protocol/messages.js';
+import { forEachBounded } from './bounded.js';
+import type { ConnectionSender, SubscriptionStore } from './ports.js';
+
+export interface PublishReport {
+  readonly topic: string;
+  /** Subscribers found, and the `clients` number every one of them was sent. */
+  readonly receivers: number;
+  readonly delivered: number;
+  /** Receivers API Gateway no longer knows (410); their subscription and connection are deleted. */
+  readonly gone: readonly string[];
+  readonly failed: readonly { readonly connectionId: string; readonly error: unknown }[];
+}
+
+/**
+ * Sends a publish to every subscriber of its topic, the sender too when it is subscribed,
+ * with `clients` set to the number of subscribers: what y-webrtc's reference server does.
+ * One receiver's failure never stops the others.
+ */
+export async function publish(
+  message: PublishMessage,
+  store: SubscriptionStore,
+  sender: ConnectionSender,
+  concurrency: number,
+): Promise<PublishReport> {
+  const receivers = await store.subscribersOf(message.topic);
+  const delivery = deliveryOf(message, receivers.length);
+  let delivered = 0;
+  const gone: string[] = [];
+  const failed: { connectionId: string; error: unknown }[] = [];
+
+  await forEachBounded(receivers, concurrency, async (connectionId) => {
+    try {
+      if ((await sender.send(connectionId, delivery)) === 'gone') {
+        gone.push(connectionId);
+        await forgetGoneReceiver(store, connectionId, message.topic);
+      } else {
+        delivered++;
+      }
+    } catch (error) {
+      failed.push({ connectionId, error });
+    }
+  });
+  return { topic: message.topic, receivers: receivers.length, delivered, gone, failed };
+}
+
+/**
+ * The edge goes at once so the next publish skips it; deleting the connection item lets the
+ * cleanup stream remove the connection's other subscriptions.
+ */
+async function forgetGoneReceiver(store: SubscriptionStore, connectionId: string, topic: string): Promise<void> {
+  await Promise.all([store.unsubscribe(connectionId, [topic]), store.deleteConnection(connectionId)]);
+}

@@ -1,0 +1,87 @@
+import type { Limits } from '../config/limits.js';
+import type { NewConnection, SubscriptionStore } from '../signaling/ports.js';
+import { untilAllProcessed } from './batch-retry.js';
+import type { SignalingService } from './entities.js';
+import { expiryOf, nowInSeconds } from './expiry.js';
+
+type StoreLimits = Pick<Limits, 'maxConnectionSeconds' | 'expiryGraceSeconds' | 'batchWriteAttempts'>;
+
+interface SubscriptionKey {
+  readonly topic: string;
+  readonly connectionId: string;
+}
+
+/** The subscription store on one DynamoDB table, through ElectroDB. No operation scans. */
+export class DynamoSubscriptionStore implements SubscriptionStore {
+  constructor(
+    private readonly service: SignalingService,
+    private readonly limits: StoreLimits,
+  ) {}
+
+  private get connections() {
+    return this.service.entities.connection;
+  }
+
+  private get subscriptions() {
+    return this.service.entities.subscription;
+  }
+
+  async putConnection(connection: NewConnection): Promise<void> {
+    await this.connections
+      .put({ ...connection, expiresAt: expiryOf(connection.connectedAt, this.limits) })
+      .go({ response: 'none' });
+  }
+
+  async deleteConnection(connectionId: string): Promise<void> {
+    await this.connections.delete({ connectionId }).go({ response: 'none' });
+  }
+
+  async subscribe(connectionId: string, connectedAt: number, topics: readonly string[]): Promise<void> {
+    const subscribedAt = Date.now();
+    const expiresAt = expiryOf(connectedAt, this.limits);
+    const items = topics.map((topic) => ({ topic, connectionId, subscribedAt, expiresAt }));
+    await untilAllProcessed(
+      items,
+      async (pending) => {
+        const { unprocessed } = await this.subscriptions.put([...pending]).go();
+        return pending.filter((item) => unprocessed.some((key) => sameSubscription(key, item)));
+      },
+      this.limits.batchWriteAttempts,
+    );
+  }
+
+  async unsubscribe(connectionId: string, topics: readonly string[]): Promise<void> {
+    await this.deleteSubscriptions(topics.map((topic) => ({ topic, connectionId })));
+  }
+
+  async subscribersOf(topic: string): Promise<string[]> {
+    const now = nowInSeconds();
+    const { data } = await this.subscriptions.query
+      .byTopic({ topic })
+      .where(({ expiresAt }, { gt }) => gt(expiresAt, now))
+      .go({ pages: 'all', attributes: ['connectionId'] });
+    return data.map((subscription) => subscription.connectionId);
+  }
+
+  async topicsOf(connectionId: string): Promise<string[]> {
+    const { data } = await this.subscriptions.query
+      .byConnection({ connectionId })
+      .go({ pages: 'all', attributes: ['topic'] });
+    return data.map((subscription) => subscription.topic);
+  }
+
+  private async deleteSubscriptions(keys: readonly SubscriptionKey[]): Promise<void> {
+    await untilAllProcessed(
+      keys,
+      async (pending) => {
+        const { unprocessed } = await this.subscriptions.delete([...pending]).go();
+        return pending.filter((item) => unprocessed.some((key) => sameSubscription(key, item)));
+      },
+      this.limits.batchWriteAttempts,
+    );
+  }
+}
+
+function sameSubscription(a: Partial<SubscriptionKey>, b: SubscriptionKey): boolean {
+  return a.topic === b.topic && a.connectionId === b.connectionId;
+}
