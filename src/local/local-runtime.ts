@@ -1,0 +1,112 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { limitsFromEnvironment } from '../config/limits.js';
+import { connectionRemovedFilterPattern } from '../store/table.js';
+import { ensureTable } from './create-table.js';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
+import { GatewayEmulator, type EmulatedConnectionInfo } from './gateway-emulator.js';
+import { localSettings, type LocalSettings } from './local-settings.js';
+import { StreamPoller } from './stream-poller.js';
+
+export interface LocalRuntimeOptions {
+  /** Overrides what is read from the environment (see docs/configuration.md). */
+  readonly settings?: Partial<LocalSettings>;
+  /** Tests use this to play a `$disconnect` that API Gateway never delivers. */
+  readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
+}
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly gateway: GatewayEmulator;
+  readonly poller: StreamPoller;
+  /** A client of the runtime's DynamoDB, for inspecting the table. */
+  readonly dynamoDb: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs: DynamoDB Local (unless DYNAMODB_ENDPOINT names one), the
+ * table, the API Gateway emulator and the stream poller, all calling the same handler
+ * modules that are deployed to Lambda. One runtime per process: the handlers read their
+ * configuration from the environment, which this sets before loading them.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const settings = { ...localSettings(process.env), ...options.settings };
+  const stack: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stack.reverse()) await step().catch(() => undefined);
+    stack.length = 0;
+  };
+
+  try {
+    let database: RunningDynamoDbLocal | undefined;
+    if (!settings.dynamodbEndpoint) {
+      database = await startDynamoDbLocal();
+      stack.push(() => database!.stop());
+    }
+    const dynamodbEndpoint = settings.dynamodbEndpoint ?? database!.endpoint;
+    setHandlerEnvironment(settings, dynamodbEndpoint);
+    const limits = limitsFromEnvironment(process.env);
+
+    const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint });
+    stack.push(async () => dynamoDb.destroy());
+    const streamArn = await ensureTable(dynamoDb, settings.tableName);
+
+    const [connect, message, disconnect, cleanup] = await Promise.all([
+      import('../handlers/connect.js'),
+      import('../handlers/message.js'),
+      import('../handlers/disconnect.js'),
+      import('../handlers/cleanup.js'),
+    ]);
+
+    const gateway: GatewayEmulator = new GatewayEmulator({
+      port: settings.port,
+      functions: { connect: connect.handler, message: message.handler, disconnect: disconnect.handler },
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      maxConnectionSeconds: limits.maxConnectionSeconds,
+      ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
+      statusText: (): string =>
+        `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
+    });
+    await gateway.listen();
+    stack.push(() => gateway.close());
+    process.env['CONNECTIONS_ENDPOINT'] = gateway.managementEndpoint;
+
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint });
+    const poller = new StreamPoller({
+      client: streams,
+      streamArn,
+      filter: connectionRemovedFilterPattern,
+      handler: cleanup.handler,
+      onGiveUp: (records, error) =>
+        console.error(`stream poller: gave up on ${records.length} records after retries:`, error),
+    });
+    poller.start();
+    // Registered before the gateway closes, so it runs after: the disconnects still get cleaned up.
+    stack.splice(stack.length - 1, 0, async () => {
+      await poller.drained().catch(() => undefined);
+      await poller.stop();
+      streams.destroy();
+    });
+
+    return { url: gateway.url, dynamodbEndpoint, tableName: settings.tableName, gateway, poller, dynamoDb, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** What the handler modules read from the environment, pointed at the local parts. */
+function setHandlerEnvironment(settings: LocalSettings, dynamodbEndpoint: string): void {
+  const env = process.env;
+  env['TABLE_NAME'] = settings.tableName;
+  env['DYNAMODB_ENDPOINT'] = dynamodbEndpoint;
+  // DynamoDB Local and the emulator accept any credentials; the SDK insists on some.
+  env['AWS_REGION'] ??= 'us-east-1';
+  env['AWS_ACCESS_KEY_ID'] ??= 'local';
+  env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
+  env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
+  env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+}

@@ -1,0 +1,37 @@
+import { ConfigurationError } from '../config/limits.js';
+
+/** Settings of the local runtime only; the handlers' own settings live in src/config. */
+export interface LocalSettings {
+  /** WebSocket and HTTP port on 127.0.0.1. */
+  readonly port: number;
+  readonly tableName: string;
+  /** An already running DynamoDB (Local) to use instead of starting the bundled one. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** The emulated API Gateway idle timeout (10 min on AWS). */
+  readonly idleTimeoutSeconds: number;
+}
+
+export const defaultLocalSettings = {
+  port: 4444,
+  tableName: 'y-webrtc-signaling',
+  idleTimeoutSeconds: 600,
+} as const;
+
+export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
+  return {
+    port: integer(env, 'PORT', defaultLocalSettings.port, 0),
+    tableName: env['TABLE_NAME'] || defaultLocalSettings.tableName,
+    dynamodbEndpoint: env['DYNAMODB_ENDPOINT'] || undefined,
+    idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', defaultLocalSettings.idleTimeoutSeconds, 1),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigurationError(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}

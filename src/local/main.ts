@@ -1,0 +1,54 @@
+import { ConfigurationError } from '../config/limits.js';
+import { JavaMissingError } from './dynamodb-local.js';
+import { startLocalRuntime, type LocalRuntime } from './local-runtime.js';
+
+// The SDK's notice about Node 20 is for maintainers (docs/configuration.md), not for each start.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+/** `npm start`: the whole service on this machine, until Ctrl-C. */
+async function main(): Promise<void> {
+  let runtime: LocalRuntime | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping: closing connections, draining the stream, stopping DynamoDB Local...');
+    await runtime?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('uncaughtException', (error) => {
+    console.error(error);
+    void shutdown(1);
+  });
+
+  console.log('starting y-webrtc signaling (local)...');
+  try {
+    runtime = await startLocalRuntime();
+  } catch (error) {
+    if (error instanceof JavaMissingError || error instanceof ConfigurationError) {
+      console.error(`\n${error.message}`);
+    } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`\nport ${process.env['PORT'] ?? 4444} is in use: stop what runs there or set PORT=<another port>`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  }
+  if (stopping) return;
+  console.log(
+    [
+      '',
+      `  signaling URL   ${runtime.url}`,
+      `  DynamoDB        ${runtime.dynamodbEndpoint}`,
+      `  table           ${runtime.tableName}`,
+      '',
+      `  y-webrtc:       new WebrtcProvider(room, ydoc, { signaling: ['${runtime.url}'] })`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+await main();

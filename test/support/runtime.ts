@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/local/local-runtime.js';
+
+/** A local runtime on the run's DynamoDB Local, with a table of its own and a free port. */
+export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  return startLocalRuntime({
+    ...options,
+    settings: {
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      tableName: `test-${randomUUID()}`,
+      port: 0,
+      ...options.settings,
+    },
+  });
+}
+
+/** Every item in the runtime's table. Tests may scan; the product never does. */
+export async function allItems(runtime: LocalRuntime): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await runtime.dynamoDb.send(new ScanCommand({ TableName: runtime.tableName, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (start);
+  return items;
+}
+
+/** Polls until `check` holds. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
