@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { metrics } from '../../src/handlers/observability.js';
+import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
+import { settled, TestClient } from '../support/test-client.js';
+
+let runtime: LocalRuntime;
+const addMetric = vi.spyOn(metrics, 'addMetric');
+
+beforeAll(async () => {
+  // Connections last 3 s and their items expire 1 s later; no $disconnect is ever delivered.
+  process.env['MAX_CONNECTION_SECONDS'] = '3';
+  process.env['EXPIRY_GRACE_SECONDS'] = '1';
+  runtime = await startTestRuntime({ deliverDisconnect: () => false });
+});
+afterAll(() => runtime?.stop());
+
+describe('a connection whose $disconnect never arrives', () => {
+  it('is closed at the maximum duration and reaped by TTL, with its subscriptions cleaned up', async () => {
+    const client = await TestClient.connect(runtime.url);
+    client.send({ type: 'subscribe', topics: ['ttl-a', 'ttl-b', 'ttl-c'] });
+    await settled(client);
+    expect((await allItems(runtime)).length).toBe(5);
+
+    await eventually(() => client.closed, 6_000, 'connection closed by the maximum duration');
+    expect(client.socket.readyState).toBe(client.socket.CLOSED);
+    await eventually(async () => (await allItems(runtime)).length === 0, 40_000, 'TTL reaped every item');
+    await eventually(
+      () => addMetric.mock.calls.some(([name]) => name === 'ConnectionsReapedByTtl'),
+      10_000,
+      'cleanup saw the TTL delete',
+    );
+  }, 60_000);
+});

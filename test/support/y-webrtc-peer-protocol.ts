@@ -1,0 +1,28 @@
+/** What the test and test/e2e/fixtures/y-webrtc-peer.ts say to each other, one JSON a line. */
+
+/** Prefix of the peer's report lines on stdout; anything else there is ordinary output. */
+export const reportPrefix = '@peer ';
+
+export interface PeerState {
+  readonly type: 'state';
+  /** The shared Y.Text "text". */
+  readonly text: string;
+  /** `provider.room.webrtcConns.size`: WebRTC connections made or being made. */
+  readonly webrtcConns: number;
+  /** Of those, the ones whose data channel is open. */
+  readonly connectedPeers: number;
+  readonly signalingConnected: boolean;
+}
+
+export interface PeerError {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+export type PeerReport = PeerState | PeerError;
+
+export type PeerCommand =
+  | { readonly cmd: 'insert'; readonly index: number; readonly text: string }
+  | { readonly cmd: 'append'; readonly text: string }
+  | { readonly cmd: 'state' }
+  | { readonly cmd: 'stop' };
