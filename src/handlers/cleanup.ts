@@ -3,7 +3,7 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchRespons
 import { cleanUpConnection } from '../signaling/cleanup.js';
 import { entityNameAttribute, entityNames } from '../store/table.js';
 import { dependencies } from './dependencies.js';
-import { count, invocationLogger, metricNames, metrics } from './observability.js';
+import { count, invocationLogger, metricNames, publishMetrics } from './observability.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -16,7 +16,7 @@ export async function handler(event: DynamoDBStreamEvent, context: Context): Pro
   try {
     return await processPartialResponse(event, cleanUpRecord, processor, { context });
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { WebSocketEvent, WebSocketResult } from '../gateway/websocket-event.js';
 import { dependencies } from './dependencies.js';
-import { count, invocationLogger, metricNames, metrics } from './observability.js';
+import { count, invocationLogger, metricNames, publishMetrics } from './observability.js';
 
 /** `$connect`: remember the connection. Nothing else, so connecting stays one write. */
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
@@ -21,6 +21,6 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
     log.error('could not store the connection', { error: error as Error });
     return { statusCode: 500 };
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 }

@@ -1,7 +1,7 @@
 import { managementEndpointOf, type WebSocketEvent, type WebSocketResult } from '../gateway/websocket-event.js';
 import { receiveMessage, type MessageOutcome } from '../signaling/message-receiver.js';
 import { dependencies } from './dependencies.js';
-import { count, countRejection, invocationLogger, metricNames, metrics } from './observability.js';
+import { count, countRejection, invocationLogger, metricNames, publishMetrics } from './observability.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
 /** `$default`, `subscribe`, `unsubscribe` and `publish`: one client frame each. */
@@ -20,7 +20,7 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
     log.error('could not handle the message', { error: error as Error });
     return { statusCode: 500 };
   } finally {
-    metrics.publishStoredMetrics();
+    publishMetrics();
   }
 }
 

@@ -45,6 +45,11 @@ export function countRejection(reason: RejectionReason): void {
   metric.addMetric(metricNames.rejectedMessages, MetricUnit.Count, 1);
 }
 
+/** Publishes what the invocation counted; silent when it counted nothing (a rejection publishes at once). */
+export function publishMetrics(): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
+
 /**
  * A logger for one invocation. A child logger, not appended keys on the shared one, because
  * the local runtime runs many invocations at once in one process.
