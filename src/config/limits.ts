@@ -5,6 +5,8 @@
 export interface Limits {
   /** Largest accepted incoming message, in UTF-8 bytes. API Gateway's own frame limit is 32 KB. */
   readonly maxMessageBytes: number;
+  /** Deepest nesting of arrays and objects in a message; y-webrtc's own go 5 deep. */
+  readonly maxNestingDepth: number;
   /** Longest topic (room name), in UTF-8 bytes. DynamoDB allows 1024 bytes in a sort key. */
   readonly maxTopicBytes: number;
   /** Most topics in one subscribe or unsubscribe message. */
@@ -23,6 +25,7 @@ export interface Limits {
 
 export const defaultLimits: Limits = {
   maxMessageBytes: 32 * 1024,
+  maxNestingDepth: 32,
   maxTopicBytes: 512,
   maxTopicsPerMessage: 32,
   fanOutConcurrency: 32,
@@ -35,6 +38,7 @@ export const defaultLimits: Limits = {
 /** The environment variable for each limit. */
 export const limitEnvironmentVariables: Record<keyof Limits, string> = {
   maxMessageBytes: 'MAX_MESSAGE_BYTES',
+  maxNestingDepth: 'MAX_NESTING_DEPTH',
   maxTopicBytes: 'MAX_TOPIC_BYTES',
   maxTopicsPerMessage: 'MAX_TOPICS_PER_MESSAGE',
   fanOutConcurrency: 'FAN_OUT_CONCURRENCY',

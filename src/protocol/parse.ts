@@ -5,13 +5,17 @@ import { reject, type Rejection } from './rejection.js';
 export type ParseResult = { readonly ok: true; readonly message: ClientMessage } | Rejection;
 
 type TopicLimits = Pick<Limits, 'maxTopicBytes' | 'maxTopicsPerMessage'>;
-export type ParseLimits = TopicLimits & Pick<Limits, 'maxMessageBytes'>;
+export type ParseLimits = TopicLimits & Pick<Limits, 'maxMessageBytes' | 'maxNestingDepth'>;
 
 /** Turns one text frame into a client message, or says why it is refused. Never throws. */
 export function parseClientMessage(frame: string, limits: ParseLimits): ParseResult {
   const bytes = Buffer.byteLength(frame, 'utf8');
   if (bytes > limits.maxMessageBytes) {
     return reject('too-large', `message is ${bytes} bytes, the limit is ${limits.maxMessageBytes}`);
+  }
+  // Checked before parsing: a deep enough structure overflows the stack when re-serialized.
+  if (nestingDepthExceeds(frame, limits.maxNestingDepth)) {
+    return reject('too-deep', `message nests deeper than ${limits.maxNestingDepth} levels`);
   }
   let value: unknown;
   try {
@@ -66,6 +70,26 @@ function checkTopic(topic: string, limits: TopicLimits): Rejection | undefined {
     return reject('topic-too-long', `a topic is ${bytes} bytes, the limit is ${limits.maxTopicBytes}`);
   }
   return undefined;
+}
+
+/** Whether brackets outside of strings nest deeper than `max`. One pass, no parsing. */
+function nestingDepthExceeds(frame: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < frame.length; i++) {
+    const char = frame.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \ */) i++;
+      else if (char === 0x22 /* " */) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
+      if (++depth > max) return true;
+    } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

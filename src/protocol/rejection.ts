@@ -1,6 +1,7 @@
 /** Why a frame was refused. Each reason is logged and counted under its own name. */
 export type RejectionReason =
   | 'too-large'
+  | 'too-deep'
   | 'not-json'
   | 'not-object'
   | 'unknown-type'
@@ -12,6 +13,7 @@ export type RejectionReason =
 
 export const rejectionReasons: readonly RejectionReason[] = [
   'too-large',
+  'too-deep',
   'not-json',
   'not-object',
   'unknown-type',

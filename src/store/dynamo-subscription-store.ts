@@ -44,7 +44,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       items,
       async (pending) => {
         const { unprocessed } = await this.subscriptions.put([...pending]).go();
-        return pending.filter((item) => unprocessed.some((key) => sameSubscription(key, item)));
+        return stillPending(pending, unprocessed);
       },
       this.limits.batchWriteAttempts,
     );
@@ -75,11 +75,17 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       keys,
       async (pending) => {
         const { unprocessed } = await this.subscriptions.delete([...pending]).go();
-        return pending.filter((item) => unprocessed.some((key) => sameSubscription(key, item)));
+        return stillPending(pending, unprocessed);
       },
       this.limits.batchWriteAttempts,
     );
   }
+}
+
+/** ElectroDB hands back unprocessed keys, or null for a key it cannot read: then retry them all (writes are idempotent). */
+function stillPending<T extends SubscriptionKey>(pending: readonly T[], unprocessed: readonly (Partial<SubscriptionKey> | null)[]): T[] {
+  if (unprocessed.some((key) => key === null)) return [...pending];
+  return pending.filter((item) => unprocessed.some((key) => key !== null && sameSubscription(key, item)));
 }
 
 function sameSubscription(a: Partial<SubscriptionKey>, b: SubscriptionKey): boolean {

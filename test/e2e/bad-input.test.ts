@@ -45,7 +45,9 @@ const hostileFrames: readonly (readonly [string, string, RejectionReason])[] = [
   ['publish topic is an array', '{"type":"publish","topic":["sync"]}', 'invalid-topic'],
   ['publish to empty topic', '{"type":"publish","topic":""}', 'empty-topic'],
   ['message over 32 KB', JSON.stringify({ type: 'publish', topic: 'sync', data: 'x'.repeat(40_000) }), 'too-large'],
-  ['deep nesting', `{"type":"publish","topic":"sync","data":${nested(20_000)}}`, 'too-large'],
+  ['deep nesting', `{"type":"publish","topic":"sync","data":${nested(16_000)}}`, 'too-deep'],
+  ['nesting one too deep', `{"type":"publish","topic":"sync","data":${nested(32)}}`, 'too-deep'],
+  ['brackets inside strings do not count', JSON.stringify({ type: 'publish', topic: '', data: '[[[['.repeat(99) }), 'empty-topic'],
 ];
 
 function rejectionReasons(): string[] {

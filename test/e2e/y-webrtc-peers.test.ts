@@ -16,7 +16,7 @@ import {
  * that has only loopback, so no WebRTC packet can leave the machine; elsewhere they run
  * directly, still with no ICE servers.
  */
-const namespace = process.env["NO_NS"] ? false : loopbackNamespaceAvailable();
+const namespace = loopbackNamespaceAvailable();
 
 describe(`two y-webrtc peers in separate processes (${namespace ? 'loopback-only namespace' : 'host network'})`, () => {
   let server: SignalingServer | undefined;
@@ -35,10 +35,17 @@ describe(`two y-webrtc peers in separate processes (${namespace ? 'loopback-only
   it('connect through the signaling server and sync a Y.Text edit both ways', async () => {
     const room = `room-${randomUUID()}`;
     const a = startPeer('peer A', server!, room);
-    const b = startPeer('peer B', server!, room);
-    peers.push(a, b);
+    peers.push(a);
+    let b: Peer | undefined;
 
     try {
+      // B joins once the server has handled A's announce, as two users who do not join in the
+      // same second would. If both announces reach both peers, both start an offer ("glare"),
+      // and y-webrtc 10.3 with simple-peer often never recovers from that (see the report).
+      await a.until((state) => state.ownAnnounceEchoed, 'echo of its own announce');
+      b = startPeer('peer B', server!, room);
+      peers.push(b);
+
       const connected = (state: { connectedPeers: number }) => state.connectedPeers >= 1;
       await Promise.all([a.until(connected, 'WebRTC connection'), b.until(connected, 'WebRTC connection')]);
 
@@ -60,7 +67,7 @@ describe(`two y-webrtc peers in separate processes (${namespace ? 'loopback-only
         expect(state.connectedPeers).toBeGreaterThanOrEqual(1);
       }
     } catch (error) {
-      const outputs = [a, b].map((peer) => `--- ${peer.name} ---\n${peer.output()}`);
+      const outputs = [a, b].filter((peer) => peer !== undefined).map((peer) => `--- ${peer.name} ---\n${peer.output()}`);
       throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server!.output()}`, {
         cause: error,
       });

@@ -12,6 +12,11 @@ export interface PeerState {
   /** Of those, the ones whose data channel is open. */
   readonly connectedPeers: number;
   readonly signalingConnected: boolean;
+  /**
+   * Whether the server has sent the peer's own announce back to it: the server has handled
+   * its subscribe and its announce, so a peer that joins later is not announced to.
+   */
+  readonly ownAnnounceEchoed: boolean;
 }
 
 export interface PeerError {

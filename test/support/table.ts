@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { defaultLimits, type Limits } from '../../src/config/limits.js';
+import { ensureTable } from '../../src/local/create-table.js';
+import { DynamoSubscriptionStore } from '../../src/store/dynamo-subscription-store.js';
+import { createSignalingService } from '../../src/store/entities.js';
+
+export interface TestTable {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly streamArn: string;
+  readonly store: DynamoSubscriptionStore;
+}
+
+/** A fresh table, made from the shared definition, on the run's DynamoDB Local. */
+export async function createTestTable(limits: Limits = defaultLimits): Promise<TestTable> {
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const tableName = `test-${randomUUID()}`;
+  const streamArn = await ensureTable(client, tableName);
+  const service = createSignalingService(DynamoDBDocumentClient.from(client), tableName);
+  return { client, tableName, streamArn, store: new DynamoSubscriptionStore(service, limits) };
+}
