@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/local/free-port.js';
+import { commandLineOf, descendantsOf, isAlive } from '../support/processes.js';
+import { eventually } from '../support/runtime.js';
+import { TestClient } from '../support/test-client.js';
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** `npm start`'s entry, with its own DynamoDB Local, as a user runs it. */
+function startServer(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
+    env: { ...process.env, DYNAMODB_ENDPOINT: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { child, output: () => text };
+}
+
+const isDynamoDbLocalJava = (pid: number) => /^java .*DynamoDBLocal\.jar/.test(commandLineOf(pid));
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+describe('npm start', () => {
+  it('prints where it serves, serves y-webrtc clients, and leaves no process behind on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, output } = startServer({ PORT: String(port), TABLE_NAME: 'start-test' });
+    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    expect(output()).toContain(`signaling URL   ws://127.0.0.1:${port}`);
+    expect(output()).toMatch(/DynamoDB {8}http:\/\/127\.0\.0\.1:\d+/);
+    expect(output()).toContain('table           start-test');
+
+    const java = descendantsOf(child.pid!).filter(isDynamoDbLocalJava);
+    expect(java).toHaveLength(1);
+
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}`);
+    client.send({ type: 'subscribe', topics: ['start'] });
+    client.send({ type: 'publish', topic: 'start', data: 1 });
+    expect(await client.next(10_000)).toEqual({ type: 'publish', topic: 'start', data: 1, clients: 1 });
+
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+    expect(java.filter(isAlive)).toEqual([]);
+    expect(client.closed || (await eventually(() => client.closed, 5_000).then(() => true))).toBe(true);
+  }, 60_000);
+
+  it('takes DynamoDB Local down with it when it is killed outright', async () => {
+    const { child, output } = startServer({ PORT: String(await freePort()) });
+    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    const spawned = descendantsOf(child.pid!);
+    expect(spawned.some(isDynamoDbLocalJava)).toBe(true);
+    child.kill('SIGKILL');
+    await exitOf(child);
+    await eventually(() => spawned.every((pid) => !isAlive(pid)), 10_000, 'DynamoDB Local stopped');
+  }, 60_000);
+
+  it('says how to install Java when there is none and no DYNAMODB_ENDPOINT', async () => {
+    const { child, output } = startServer({ PATH: '/nonexistent', PORT: String(await freePort()) });
+    expect(await exitOf(child)).toBe(1);
+    expect(output()).toMatch(/needs Java 17 or newer/);
+    expect(output()).toMatch(/DYNAMODB_ENDPOINT/);
+  });
+
+  it('refuses a bad setting with a message that names it', async () => {
+    const { child, output } = startServer({ PORT: 'eighty', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' });
+    expect(await exitOf(child)).toBe(1);
+    expect(output()).toMatch(/PORT must be an integer/);
+  });
+});

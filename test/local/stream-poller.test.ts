@@ -1,0 +1,103 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asLambdaRecord, StreamPoller } from '../../src/local/stream-poller.js';
+import { connectionRemovedFilterPattern } from '../../src/store/table.js';
+import { createTestTable, type TestTable } from '../support/table.js';
+import { eventually } from '../support/runtime.js';
+import { inject } from 'vitest';
+
+describe('asLambdaRecord', () => {
+  const oldImage = { connectionId: { S: 'c1' }, __edb_e__: { S: 'connection' } };
+
+  it('presents DynamoDB Local’s TTL delete as AWS does: REMOVE by the DynamoDB service', () => {
+    const record = asLambdaRecord(
+      { eventID: '1', eventName: 'UNKNOWN_TO_SDK_VERSION' as never, dynamodb: { Keys: {}, OldImage: oldImage, SequenceNumber: '7' } },
+      'arn:stream',
+    );
+    expect(record.eventName).toBe('REMOVE');
+    expect(record.userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+    expect(record.eventSourceARN).toBe('arn:stream');
+  });
+
+  it('leaves an ordinary delete without a user identity', () => {
+    const record = asLambdaRecord({ eventID: '2', eventName: 'REMOVE', dynamodb: { Keys: {}, OldImage: oldImage } }, 'arn:stream');
+    expect(record.eventName).toBe('REMOVE');
+    expect(record.userIdentity).toBeUndefined();
+  });
+});
+
+describe('StreamPoller', () => {
+  let table: TestTable;
+  let streams: DynamoDBStreamsClient;
+  beforeAll(async () => {
+    table = await createTestTable();
+    streams = new DynamoDBStreamsClient({
+      endpoint: inject('dynamodbEndpoint'),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+  afterAll(() => streams?.destroy());
+
+  it('hands over only removed connections, and retries from the first record reported as failed', async () => {
+    const seen: string[] = [];
+    let failedOnce = false;
+    const poller = new StreamPoller({
+      client: streams,
+      streamArn: table.streamArn,
+      filter: connectionRemovedFilterPattern,
+      batchSize: 10,
+      handler: async ({ Records }) => {
+        const ids = Records.map((record: DynamoDBRecord) => record.dynamodb?.OldImage?.['connectionId']?.S ?? '?');
+        seen.push(...ids);
+        const failing = Records.find((record: DynamoDBRecord) => record.dynamodb?.OldImage?.['connectionId']?.S === 'c3');
+        if (failing && !failedOnce) {
+          failedOnce = true;
+          return { batchItemFailures: [{ itemIdentifier: failing.dynamodb!.SequenceNumber! }] };
+        }
+        return { batchItemFailures: [] };
+      },
+    });
+    for (const id of ['c1', 'c2', 'c3', 'c4']) {
+      await table.store.putConnection({ connectionId: id, connectedAt: Date.now() });
+      await table.store.subscribe(id, Date.now(), ['topic']);
+    }
+    for (const id of ['c1', 'c2', 'c3', 'c4']) await table.store.deleteConnection(id);
+    poller.start();
+    try {
+      await eventually(() => seen.length >= 6, 10_000, 'records delivered');
+      await poller.drained();
+      expect(seen).toEqual(['c1', 'c2', 'c3', 'c4', 'c3', 'c4']);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('gives up on a batch that keeps failing after the retry attempts', async () => {
+    const other = await createTestTable();
+    let calls = 0;
+    const given: string[] = [];
+    const poller = new StreamPoller({
+      client: streams,
+      streamArn: other.streamArn,
+      filter: connectionRemovedFilterPattern,
+      retryAttempts: 2,
+      handler: async () => {
+        calls++;
+        throw new Error('always failing');
+      },
+      onGiveUp: (records) => given.push(...records.map((record) => record.dynamodb?.OldImage?.['connectionId']?.S ?? '?')),
+    });
+    await other.store.putConnection({ connectionId: 'doomed', connectedAt: Date.now() });
+    await other.store.deleteConnection('doomed');
+    poller.start();
+    try {
+      await eventually(() => given.length === 1, 10_000, 'gave up');
+      expect(calls).toBe(3);
+      expect(given).toEqual(['doomed']);
+    } finally {
+      await poller.stop();
+    }
+  });
+});
