@@ -73,6 +73,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await gateway.listen();
     stack.push(() => gateway.close());
     process.env['CONNECTIONS_ENDPOINT'] = gateway.managementEndpoint;
+    await warmUp(gateway.managementEndpoint);
 
     const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint });
     const poller = new StreamPoller({
@@ -96,6 +97,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await stop();
     throw error;
   }
+}
+
+/**
+ * Sends one read through each SDK client the handlers use. The first request of a fresh
+ * client takes most of a second here; paid at start, it does not delay the first announce,
+ * which would let two peers that join together both start an offer (y-webrtc glare).
+ */
+async function warmUp(managementEndpoint: string): Promise<void> {
+  const { dependencies } = await import('../handlers/dependencies.js');
+  const { store, senderFor } = dependencies();
+  await Promise.all([store.subscribersOf('warm-up'), senderFor(managementEndpoint).send('warm-up', '{}')]);
 }
 
 /** What the handler modules read from the environment, pointed at the local parts. */
