@@ -47,6 +47,8 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     '-jar',
     'DynamoDBLocal.jar',
     '-inMemory',
+    // One database for every credential and region, so any tool pointed at it sees the table.
+    '-sharedDb',
     '-disableTelemetry',
     '-port',
     String(port),
