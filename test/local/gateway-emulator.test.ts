@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
+import { GatewayEmulator, type GatewayEmulatorOptions } from '../../src/local/gateway-emulator.js';
+import { eventually } from '../support/runtime.js';
+import { TestClient } from '../support/test-client.js';
+
+let gateway: GatewayEmulator | undefined;
+afterEach(() => gateway?.close());
+
+async function startGateway(overrides: Partial<GatewayEmulatorOptions> = {}) {
+  const events: WebSocketEvent[] = [];
+  const record = async (event: WebSocketEvent) => {
+    events.push(event);
+    return { statusCode: 200 };
+  };
+  gateway = new GatewayEmulator({
+    port: 0,
+    functions: { connect: record, message: record, disconnect: record },
+    idleTimeoutSeconds: 60,
+    maxConnectionSeconds: 60,
+    ...overrides,
+  });
+  await gateway.listen();
+  return { gateway, events };
+}
+
+describe('GatewayEmulator', () => {
+  it('hands the functions events shaped like API Gateway WebSocket proxy events', async () => {
+    const { gateway, events } = await startGateway();
+    const client = await TestClient.connect(`${gateway.url}/?token=abc&room=x`);
+    client.send({ type: 'subscribe', topics: ['r'] });
+    client.send('not json');
+    await eventually(() => events.length === 3);
+    await client.close();
+    await eventually(() => events.length === 4);
+
+    const [connect, subscribe, fallback, disconnect] = events;
+    expect(connect).toMatchObject({
+      requestContext: {
+        routeKey: '$connect',
+        eventType: 'CONNECT',
+        stage: 'local',
+        domainName: gateway.url.replace('ws://', ''),
+        identity: { sourceIp: '127.0.0.1' },
+      },
+      queryStringParameters: { token: 'abc', room: 'x' },
+      isBase64Encoded: false,
+    });
+    expect(connect!.headers?.['sec-websocket-key']).toBeTruthy();
+    const { connectionId, connectedAt } = connect!.requestContext;
+    expect(connectionId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+    expect(subscribe).toMatchObject({
+      requestContext: { routeKey: 'subscribe', eventType: 'MESSAGE', connectionId, connectedAt },
+      body: '{"type":"subscribe","topics":["r"]}',
+    });
+    expect(subscribe!.requestContext.requestId).not.toBe(connect!.requestContext.requestId);
+    expect(fallback).toMatchObject({ requestContext: { routeKey: '$default' }, body: 'not json' });
+    expect(disconnect).toMatchObject({
+      requestContext: { routeKey: '$disconnect', eventType: 'DISCONNECT', connectionId, disconnectStatusCode: 1005 },
+    });
+  });
+
+  it('answers ping itself, without calling a function', async () => {
+    const { gateway, events } = await startGateway();
+    const client = await TestClient.connect(gateway.url);
+    client.send({ type: 'ping' });
+    expect(await client.next()).toEqual({ type: 'pong' });
+    expect(events.map((event) => event.requestContext.routeKey)).toEqual(['$connect']);
+    await client.close();
+  });
+
+  it('refuses the handshake when $connect answers other than 2xx', async () => {
+    const { gateway } = await startGateway({ functions: {
+      connect: async () => ({ statusCode: 403 }),
+      message: async () => ({ statusCode: 200 }),
+      disconnect: async () => ({ statusCode: 200 }),
+    } });
+    await expect(TestClient.connect(gateway.url)).rejects.toThrow(/HTTP 403/);
+  });
+
+  it('refuses the handshake with 500 when $connect throws', async () => {
+    const { gateway } = await startGateway({ functions: {
+      connect: async () => { throw new Error('boom'); },
+      message: async () => ({ statusCode: 200 }),
+      disconnect: async () => ({ statusCode: 200 }),
+    } });
+    await expect(TestClient.connect(gateway.url)).rejects.toThrow(/HTTP 500/);
+  });
+
+  it('tells a client "Internal server error" when its message function throws, as API Gateway does', async () => {
+    const { gateway } = await startGateway({ functions: {
+      connect: async () => ({ statusCode: 200 }),
+      message: async () => { throw new Error('boom'); },
+      disconnect: async () => ({ statusCode: 200 }),
+    } });
+    const client = await TestClient.connect(gateway.url);
+    client.send({ type: 'publish', topic: 'x' });
+    expect(await client.next()).toMatchObject({ message: 'Internal server error', connectionId: expect.any(String) });
+    await client.close();
+  });
+
+  it('closes a silent connection after the idle timeout and any after the maximum duration', async () => {
+    const { gateway } = await startGateway({ idleTimeoutSeconds: 1, maxConnectionSeconds: 3 });
+    const idle = await TestClient.connect(gateway.url);
+    const chatty = await TestClient.connect(gateway.url);
+    const closes = [idle, chatty].map((client) => new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code))));
+    const started = Date.now();
+    const keepTalking = setInterval(() => chatty.send({ type: 'ping' }), 300);
+    try {
+      expect(await closes[0]).toBe(1001);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(await closes[1]).toBe(1001);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+    } finally {
+      clearInterval(keepTalking);
+    }
+  });
+
+  it('serves GET and DELETE on @connections, and 410 for an unknown connection', async () => {
+    const { gateway, events } = await startGateway();
+    const client = await TestClient.connect(gateway.url);
+    const id = events[0]!.requestContext.connectionId;
+    const url = `${gateway.managementEndpoint}/@connections/${encodeURIComponent(id)}`;
+
+    const info = await fetch(url);
+    expect(info.status).toBe(200);
+    expect(await info.json()).toMatchObject({ Identity: { SourceIp: '127.0.0.1' }, ConnectedAt: expect.any(String) });
+
+    const unknown = await fetch(`${gateway.managementEndpoint}/@connections/nobody`, { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(410);
+    expect(unknown.headers.get('x-amzn-errortype')).toBe('GoneException');
+
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+    await eventually(() => client.closed);
+    expect(client.socket.readyState).toBe(WebSocket.CLOSED);
+  });
+});
