@@ -1,0 +1,124 @@
+import { operationCosts, prices } from './prices.js';
+
+export interface Workload {
+  /** Connections open at the same time, on average. */
+  readonly connections: number;
+  /** Rooms they are spread over; peers per room = connections / rooms. */
+  readonly rooms: number;
+  /** Hours a month that load lasts (730 = always). */
+  readonly hours: number;
+  /** Average length of one connection, in minutes (API Gateway ends every one after 120). */
+  readonly sessionMinutes: number;
+}
+
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly usd: number;
+}
+
+export interface Estimate {
+  readonly design: 'ours' | 'predecessor';
+  readonly lines: readonly CostLine[];
+  readonly totalUsd: number;
+}
+
+/** y-webrtc's traffic: a ping every 15 s, and on every join an announce plus, per peer already in the room, an offer, an answer and 8 ICE candidates (FACTS.md, measured). */
+const pingsPerMinute = 4;
+const signalsPerPair = 10;
+
+interface Traffic {
+  readonly sessions: number;
+  readonly pings: number;
+  readonly publishes: number;
+  readonly deliveries: number;
+  readonly connectionMinutes: number;
+  readonly peersPerRoom: number;
+}
+
+export function trafficOf(workload: Workload): Traffic {
+  const minutes = workload.hours * 60;
+  const peersPerRoom = Math.max(1, workload.connections / workload.rooms);
+  const sessions = (workload.connections * minutes) / workload.sessionMinutes;
+  const publishesPerJoin = 1 + signalsPerPair * (peersPerRoom - 1);
+  return {
+    sessions,
+    pings: workload.connections * minutes * pingsPerMinute,
+    publishes: sessions * publishesPerJoin,
+    deliveries: sessions * publishesPerJoin * peersPerRoom,
+    connectionMinutes: workload.connections * minutes,
+    peersPerRoom,
+  };
+}
+
+/** This design: pings answered by API Gateway, publish one Query, disconnect constant. */
+export function estimateOurs(workload: Workload): Estimate {
+  const t = trafficOf(workload);
+  const ms = operationCosts.milliseconds;
+  const db = operationCosts.dynamoDb;
+  const queryUnits = Math.max(0.5, Math.ceil((t.peersPerRoom * db.subscriptionBytes) / 4096) * 0.5);
+  const invocations = {
+    connect: t.sessions,
+    subscribe: t.sessions,
+    publish: t.publishes,
+    disconnect: t.sessions,
+    cleanup: t.sessions,
+  };
+  const gbSeconds =
+    (t.sessions * (ms.connect + ms.subscribe + ms.disconnect + ms.cleanup) +
+      t.publishes * (ms.publishBase + ms.perReceiver * t.peersPerRoom)) /
+    1000 *
+    operationCosts.lambdaMemoryGb;
+  const writeUnits = t.sessions * (db.connectWriteUnits + db.subscribeWriteUnitsPerTopic + db.disconnectWriteUnits + db.cleanupWriteUnitsPerTopic);
+  const readUnits = t.publishes * queryUnits + t.sessions * db.cleanupReadUnits;
+  const messages = t.pings * 2 + t.sessions * 1 + t.publishes + t.deliveries;
+  return estimate('ours', [
+    apiMessages(messages),
+    apiMinutes(t.connectionMinutes),
+    lambdaRequests(Object.values(invocations).reduce((sum, n) => sum + n, 0)),
+    lambdaCompute(gbSeconds),
+    dynamoWrites(writeUnits),
+    dynamoReads(readUnits),
+  ]);
+}
+
+/** The predecessor: every ping through Lambda, a Scan of the whole table per disconnect. */
+export function estimatePredecessor(workload: Workload): Estimate {
+  const t = trafficOf(workload);
+  const ms = operationCosts.milliseconds;
+  const tableBytes = workload.rooms * operationCosts.predecessorTopicItemBytes(t.peersPerRoom);
+  const scanUnits = Math.max(0.5, Math.ceil(tableBytes / 4096) * 0.5);
+  const gbSeconds =
+    (t.sessions * (ms.connect + ms.subscribe + ms.disconnect + ms.cleanup) +
+      t.publishes * (ms.publishBase + ms.perReceiver * t.peersPerRoom) +
+      t.pings * ms.ping) /
+    1000 *
+    operationCosts.lambdaMemoryGb;
+  const readUnits = t.publishes * 0.5 + t.sessions * scanUnits;
+  // Subscribe and disconnect each update the topic item; the item holds all the room's ids.
+  const itemUnits = Math.ceil(operationCosts.predecessorTopicItemBytes(t.peersPerRoom) / 1024);
+  const writeUnits = t.sessions * 2 * itemUnits;
+  const messages = t.pings * 2 + t.sessions + t.publishes + t.deliveries;
+  return estimate('predecessor', [
+    apiMessages(messages),
+    apiMinutes(t.connectionMinutes),
+    lambdaRequests(t.sessions * 3 + t.publishes + t.pings),
+    lambdaCompute(gbSeconds),
+    dynamoWrites(writeUnits),
+    dynamoReads(readUnits),
+  ]);
+}
+
+function estimate(design: Estimate['design'], lines: CostLine[]): Estimate {
+  return { design, lines, totalUsd: lines.reduce((sum, line) => sum + line.usd, 0) };
+}
+
+const perMillion = (quantity: number, price: number) => (quantity / 1e6) * price;
+
+const apiMessages = (n: number): CostLine => ({ item: 'API Gateway messages', quantity: n, unit: 'messages', usd: perMillion(n, prices.apiGateway.perMillionMessages) });
+const apiMinutes = (n: number): CostLine => ({ item: 'API Gateway connection minutes', quantity: n, unit: 'minutes', usd: perMillion(n, prices.apiGateway.perMillionConnectionMinutes) });
+const lambdaRequests = (n: number): CostLine => ({ item: 'Lambda requests', quantity: n, unit: 'requests', usd: perMillion(n, prices.lambda.perMillionRequests) });
+const lambdaCompute = (n: number): CostLine => ({ item: 'Lambda compute', quantity: n, unit: 'GB-s', usd: n * prices.lambda.perGbSecond });
+const dynamoWrites = (n: number): CostLine => ({ item: 'DynamoDB write units', quantity: n, unit: 'WRU', usd: perMillion(n, prices.dynamoDb.perMillionWriteUnits) });
+const dynamoReads = (n: number): CostLine => ({ item: 'DynamoDB read units', quantity: n, unit: 'RRU', usd: perMillion(n, prices.dynamoDb.perMillionReadUnits) });
