@@ -23,8 +23,28 @@ export interface GatewayEmulatorOptions {
    * a best-effort basis only; tests return false to play a lost one.
    */
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
+  /** Told how long each function invocation took, for benchmarks. */
+  readonly onInvoked?: (fn: FunctionName, milliseconds: number) => void;
   /** Plain text answered to an HTTP GET that is not a WebSocket upgrade. */
   readonly statusText?: () => string;
+  /**
+   * Further resources answered to HTTP GET and HEAD, by path (`/`, `/app.js`). A request that
+   * matches no route, or whose Accept header does not name a route's `accept` type, gets the
+   * status text.
+   */
+  readonly httpRoutes?: Readonly<Record<string, HttpRoute>>;
+}
+
+/** One resource the emulator serves over plain HTTP besides the status text. */
+export interface HttpRoute {
+  readonly contentType: string;
+  /** The body; called on every request, so it may be built on first use and cached. */
+  readonly body: () => string | Uint8Array | Promise<string | Uint8Array>;
+  /**
+   * Serve this only to requests whose Accept header names this media type (`text/html`:
+   * browsers); other clients, such as `curl` or `fetch` that accept any type, get the status text.
+   */
+  readonly accept?: string;
 }
 
 export interface EmulatedConnectionInfo {
@@ -32,16 +52,20 @@ export interface EmulatedConnectionInfo {
   readonly queryStringParameters: Readonly<Record<string, string>>;
 }
 
-interface EmulatedConnection extends EmulatedConnectionInfo {
-  readonly socket: WebSocket;
+/** What the `$disconnect` of a connection needs, also of one that never finished its handshake. */
+interface EndedConnection extends EmulatedConnectionInfo {
   readonly connectedAt: number;
   readonly sourceIp: string;
   readonly userAgent?: string;
-  lastActiveAt: number;
   /** Frames of one connection reach the functions one after the other, in order. */
   queue: Promise<void>;
   idleTimer?: NodeJS.Timeout;
   lifetimeTimer?: NodeJS.Timeout;
+}
+
+interface EmulatedConnection extends EndedConnection {
+  readonly socket: WebSocket;
+  lastActiveAt: number;
 }
 
 const defaultMaxMessageBytes = 128 * 1024;
@@ -61,6 +85,7 @@ export class GatewayEmulator {
   private readonly stage: string;
   private readonly maxMessageBytes: number;
   private boundPort: number;
+  private closing = false;
 
   constructor(private readonly options: GatewayEmulatorOptions) {
     this.stage = options.stage ?? 'local';
@@ -106,13 +131,25 @@ export class GatewayEmulator {
 
   /** Closes every connection (delivering `$disconnect` as usual) and stops listening. */
   async close(): Promise<void> {
-    for (const connection of this.connections.values()) connection.socket.close(1001, 'Going away');
+    this.closing = true;
+    const closed = [...this.connections.values()].map(({ socket }) => {
+      const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.close(1001, 'Going away');
+      const terminate = setTimeout(() => socket.terminate(), 2_000);
+      return done.finally(() => clearTimeout(terminate));
+    });
+    await Promise.all(closed);
+    // The management API stays up until every routed frame and $disconnect has run: they post through it.
+    await Promise.all(this.pendingDisconnects);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    await Promise.all(this.pendingDisconnects);
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.closing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     const connectionId = randomBytes(11).toString('base64');
     const connectedAt = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -135,6 +172,12 @@ export class GatewayEmulator {
     const statusCode = await this.invokeConnect(event);
     if (statusCode < 200 || statusCode > 299) {
       socket.end(`HTTP/1.1 ${statusCode} ${statusCode === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    if (!socket.readable || !socket.writable) {
+      // The client left while $connect ran; API Gateway then reports the connection closed.
+      socket.destroy();
+      this.closed({ ...base, queryStringParameters, queue: Promise.resolve() }, 1006, 'client left during the handshake');
       return;
     }
     this.sockets.handleUpgrade(request, socket, head, (ws) => {
@@ -190,11 +233,14 @@ export class GatewayEmulator {
     }
   }
 
-  private closed(connection: EmulatedConnection, code: number, reason: string): void {
+  private closed(connection: EndedConnection, code: number, reason: string): void {
     clearTimeout(connection.idleTimer);
     clearTimeout(connection.lifetimeTimer);
     this.connections.delete(connection.connectionId);
-    if (this.options.deliverDisconnect && !this.options.deliverDisconnect(connection)) return;
+    if (this.options.deliverDisconnect && !this.options.deliverDisconnect(connection)) {
+      this.track(connection.queue);
+      return;
+    }
     const event: WebSocketEvent = {
       requestContext: {
         ...this.requestContext('$disconnect', 'DISCONNECT', connection),
@@ -210,12 +256,22 @@ export class GatewayEmulator {
         () => undefined,
         () => undefined,
       );
-    this.pendingDisconnects.add(disconnect);
-    void disconnect.finally(() => this.pendingDisconnects.delete(disconnect));
+    this.track(disconnect);
   }
 
-  private invoke(fn: FunctionName, event: WebSocketEvent): Promise<WebSocketResult | void> {
-    return this.options.functions[fn](event);
+  /** Work that must finish before the management API stops. */
+  private track(work: Promise<void>): void {
+    this.pendingDisconnects.add(work);
+    void work.finally(() => this.pendingDisconnects.delete(work));
+  }
+
+  private async invoke(fn: FunctionName, event: WebSocketEvent): Promise<WebSocketResult | void> {
+    const started = performance.now();
+    try {
+      return await this.options.functions[fn](event);
+    } finally {
+      this.options.onInvoked?.(fn, performance.now() - started);
+    }
   }
 
   private requestContext(
@@ -262,6 +318,11 @@ export class GatewayEmulator {
       return;
     }
     if (request.method === 'GET' || request.method === 'HEAD') {
+      const route = this.options.httpRoutes?.[path];
+      if (route && (!route.accept || (request.headers.accept ?? '').includes(route.accept))) {
+        await serveRoute(request, response, route);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       response.end(this.options.statusText?.() ?? `y-webrtc signaling: ${this.connections.size} connections\n`);
       return;
@@ -303,6 +364,24 @@ export class GatewayEmulator {
         return serviceError(response, 405, 'MethodNotAllowedException', `${request.method} is not supported`);
     }
   }
+}
+
+async function serveRoute(request: IncomingMessage, response: ServerResponse, route: HttpRoute): Promise<void> {
+  let body: string | Uint8Array;
+  try {
+    body = await route.body();
+  } catch (error) {
+    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(`could not build ${request.url}: ${(error as Error).message}\n`);
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': route.contentType,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 function serviceError(response: ServerResponse, status: number, name: string, message: string): void {

@@ -134,7 +134,11 @@ export interface SignalingServer {
  * peers join it (see `startPeer`). DynamoDB Local of the test run is in the host namespace,
  * out of reach from there, so the server then starts its own (it does without DYNAMODB_ENDPOINT).
  */
-export async function startSignalingServer(options: { namespace: boolean }): Promise<SignalingServer> {
+export async function startSignalingServer(options: {
+  namespace: boolean;
+  /** Shell commands that set the new namespace up; default: loopback only (`ip link set lo up`). */
+  networkSetup?: string;
+}): Promise<SignalingServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(await freePort()),
@@ -147,7 +151,7 @@ export async function startSignalingServer(options: { namespace: boolean }): Pro
   const entry = [...nodeWithTsx, 'src/local/main.ts'];
   // unshare and sh both exec, so the pid is the Node process's own: SIGTERM reaches it directly.
   const [command, ...args] = options.namespace
-    ? ['unshare', '-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...entry]
+    ? ['unshare', '-n', 'sh', '-c', `${options.networkSetup ?? 'ip link set lo up'} && exec "$@"`, 'sh', ...entry]
     : entry;
   const child = new Child('server', spawn(command!, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const stop = () => child.stop('SIGTERM', 20_000);
@@ -182,8 +186,8 @@ export interface Peer {
 }
 
 /** Runs test/e2e/fixtures/y-webrtc-peer.ts in a process of its own, in the server's namespace if it has one. */
-export function startPeer(name: string, server: SignalingServer, room: string): Peer {
-  const script = [...nodeWithTsx, peerScript, server.url, room];
+export function startPeer(name: string, server: SignalingServer, room: string, options: { password?: string } = {}): Peer {
+  const script = [...nodeWithTsx, peerScript, server.url, room, ...(options.password ? [options.password] : [])];
   const [command, ...args] = server.networkNamespace ? ['nsenter', `--net=${server.networkNamespace}`, ...script] : script;
   const child = new Child(name, spawn(command!, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] }));
   const states = (): PeerState[] =>

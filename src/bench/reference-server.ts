@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../src/local/free-port.js';
+import { freePort } from '../local/free-port.js';
 
 export interface ReferenceServer {
   readonly url: string;

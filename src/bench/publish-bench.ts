@@ -1,0 +1,109 @@
+import { WebSocket } from 'ws';
+
+export interface FanOutTarget {
+  readonly name: string;
+  readonly url: string;
+  /** Called before and after the measured publishes, to read per-publish costs. */
+  readonly onMeasureStart?: () => void;
+  readonly onMeasureEnd?: (publishes: number) => Record<string, number>;
+}
+
+export interface FanOutMeasurement {
+  readonly server: string;
+  readonly receivers: number;
+  readonly publishes: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+  readonly extra: Record<string, number>;
+}
+
+/** One receiver: a WebSocket that counts the publishes it is sent, by sequence number. */
+class Receiver {
+  private constructor(readonly socket: WebSocket) {}
+
+  static open(url: string, onDelivery: (sequence: number) => void): Promise<Receiver> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve(new Receiver(socket)));
+      socket.once('error', reject);
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { sequence?: number };
+        if (typeof message.sequence === 'number') onDelivery(message.sequence);
+      });
+    });
+  }
+}
+
+/**
+ * Publish-to-last-delivery latency of a fan-out to `receivers` subscribers, publishes sent
+ * one after the other by a client that is not subscribed.
+ */
+export async function measureFanOut(target: FanOutTarget, receivers: number, publishes: number): Promise<FanOutMeasurement> {
+  const topic = `fan-out-${receivers}-${Date.now()}`;
+  const pending = new Map<number, { remaining: number; done: () => void }>();
+  const onDelivery = (sequence: number) => {
+    const waiting = pending.get(sequence);
+    if (waiting && --waiting.remaining === 0) waiting.done();
+  };
+  const sockets: WebSocket[] = [];
+  try {
+    for (let opened = 0; opened < receivers; opened += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, receivers - opened) }, () => Receiver.open(target.url, onDelivery)),
+      );
+      sockets.push(...batch.map((receiver) => receiver.socket));
+    }
+    for (const socket of sockets) socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+    const publisher = await Receiver.open(target.url, () => undefined);
+    sockets.push(publisher.socket);
+
+    const publishOnce = (sequence: number) =>
+      new Promise<number>((resolve, reject) => {
+        const started = performance.now();
+        const timer = setTimeout(() => reject(new Error(`publish ${sequence} to ${receivers} receivers timed out on ${target.name}`)), 60_000);
+        pending.set(sequence, {
+          remaining: receivers,
+          done: () => {
+            clearTimeout(timer);
+            resolve(performance.now() - started);
+          },
+        });
+        publisher.socket.send(JSON.stringify({ type: 'publish', topic, sequence, data: { type: 'announce', from: 'bench' } }));
+      });
+
+    // The first publish also proves every subscribe has been handled.
+    await publishOnce(-1);
+    target.onMeasureStart?.();
+    const latencies: number[] = [];
+    for (let sequence = 0; sequence < publishes; sequence++) latencies.push(await publishOnce(sequence));
+    const extra = target.onMeasureEnd?.(publishes) ?? {};
+    latencies.sort((a, b) => a - b);
+    return {
+      server: target.name,
+      receivers,
+      publishes,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      meanMs: latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
+      extra,
+    };
+  } finally {
+    await Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState === WebSocket.CLOSED) return resolve();
+            socket.once('close', () => resolve());
+            socket.close();
+          }),
+      ),
+    );
+  }
+}
+
+export function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
+  return sorted[Math.max(0, index)]!;
+}

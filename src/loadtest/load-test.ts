@@ -1,0 +1,118 @@
+import { LatencyRecorder, type Percentiles } from './latency-window.js';
+import { SimulatedPeer } from './simulated-peer.js';
+
+export interface LoadTestOptions {
+  readonly url: string;
+  readonly clients: number;
+  readonly rooms: number;
+  readonly durationSeconds: number;
+  /** Mean session length before a client leaves and rejoins, in seconds. */
+  readonly sessionSeconds: number;
+  /** New connections per second while ramping up. */
+  readonly rampPerSecond: number;
+  readonly onProgress?: (progress: Progress) => void;
+  readonly progressIntervalMs?: number;
+}
+
+export interface Progress {
+  readonly elapsedSeconds: number;
+  readonly connected: number;
+  readonly sentPerSecond: number;
+  readonly receivedPerSecond: number;
+  readonly errors: number;
+  readonly latency: Percentiles;
+}
+
+export interface LoadTestReport {
+  readonly url: string;
+  readonly clients: number;
+  readonly rooms: number;
+  readonly durationSeconds: number;
+  readonly connections: number;
+  readonly sent: number;
+  readonly received: number;
+  readonly errors: number;
+  readonly errorRate: number;
+  readonly errorsByKind: Record<string, number>;
+  readonly errorSamples: string[];
+  readonly latency: Percentiles;
+  readonly peakConnected: number;
+}
+
+/** Runs simulated y-webrtc clients against a signaling URL for a bounded time. */
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestReport> {
+  const latency = new LatencyRecorder();
+  const errorsByKind: Record<string, number> = {};
+  const errorSamples: string[] = [];
+  let connected = 0;
+  let peakConnected = 0;
+  let connections = 0;
+  let sent = 0;
+  let received = 0;
+  let errors = 0;
+  const events = {
+    connected: () => {
+      connected++;
+      connections++;
+      peakConnected = Math.max(peakConnected, connected);
+    },
+    disconnected: () => void connected--,
+    sent: () => void sent++,
+    received: (ms: number | undefined) => {
+      received++;
+      if (ms !== undefined) latency.record(ms);
+    },
+    error: (kind: string, detail: string) => {
+      errors++;
+      errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+      if (errorSamples.length < 20) errorSamples.push(`${kind}: ${detail}`);
+    },
+  };
+
+  const peers = Array.from(
+    { length: options.clients },
+    (_, index) =>
+      new SimulatedPeer({ url: options.url, room: `loadtest-room-${index % options.rooms}`, sessionMs: options.sessionSeconds * 1000, events }),
+  );
+  const started = Date.now();
+  let lastSent = 0;
+  let lastReceived = 0;
+  let lastTick = started;
+  const interval = options.progressIntervalMs ?? 2_000;
+  const progress = setInterval(() => {
+    const now = Date.now();
+    const seconds = (now - lastTick) / 1000;
+    options.onProgress?.({
+      elapsedSeconds: (now - started) / 1000,
+      connected,
+      sentPerSecond: (sent - lastSent) / seconds,
+      receivedPerSecond: (received - lastReceived) / seconds,
+      errors,
+      latency: latency.takeWindow(),
+    });
+    [lastSent, lastReceived, lastTick] = [sent, received, now];
+  }, interval);
+
+  const ramp = Math.max(1, options.rampPerSecond);
+  const startTimers = peers.map((peer, index) => setTimeout(() => peer.start(), (index / ramp) * 1000));
+  await new Promise((resolve) => setTimeout(resolve, options.durationSeconds * 1000));
+  for (const timer of startTimers) clearTimeout(timer);
+  clearInterval(progress);
+  await Promise.all(peers.map((peer) => peer.stop()));
+
+  return {
+    url: options.url,
+    clients: options.clients,
+    rooms: options.rooms,
+    durationSeconds: options.durationSeconds,
+    connections,
+    sent,
+    received,
+    errors,
+    errorRate: sent === 0 ? (errors > 0 ? 1 : 0) : errors / sent,
+    errorsByKind,
+    errorSamples,
+    latency: latency.overall(),
+    peakConnected,
+  };
+}

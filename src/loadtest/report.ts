@@ -1,0 +1,21 @@
+import type { LoadTestReport } from './load-test.js';
+
+export function markdownReport(report: LoadTestReport, threshold: number): string {
+  const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(1));
+  const kinds = Object.entries(report.errorsByKind).map(([kind, count]) => `| ${kind} | ${count} |`);
+  return `# Load test
+
+| setting | value |
+| --- | --- |
+| target | ${report.url} |
+| clients | ${report.clients} in ${report.rooms} rooms |
+| duration | ${report.durationSeconds} s |
+
+| result | value |
+| --- | --- |
+| connections made | ${report.connections} (peak ${report.peakConnected} at once) |
+| frames sent / received | ${report.sent} / ${report.received} |
+| delivery latency p50 / p99 / max | ${ms(report.latency.p50)} / ${ms(report.latency.p99)} / ${ms(report.latency.max)} ms (${report.latency.count} deliveries) |
+| errors | ${report.errors} (${(report.errorRate * 100).toFixed(3)} % of frames sent; threshold ${(threshold * 100).toFixed(3)} %) |
+${kinds.length > 0 ? `\n| error | count |\n| --- | --- |\n${kinds.join('\n')}\n` : ''}`;
+}

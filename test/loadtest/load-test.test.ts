@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { freePort } from '../../src/local/free-port.js';
+import { runLoadTest, type Progress } from '../../src/loadtest/load-test.js';
+import { isLoopbackUrl } from '../../src/loadtest/target.js';
+import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
+
+let runtime: LocalRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+});
+afterAll(() => runtime?.stop());
+
+function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/loadtest/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('load test', () => {
+  it('runs y-webrtc-like clients that join, signal, ping and rejoin, without errors, and leaves the table clean', async () => {
+    const progress: Progress[] = [];
+    const report = await runLoadTest({
+      url: runtime.url,
+      clients: 12,
+      rooms: 3,
+      durationSeconds: 6,
+      sessionSeconds: 2,
+      rampPerSecond: 50,
+      progressIntervalMs: 1_000,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(report.errors).toBe(0);
+    expect(report.connections).toBeGreaterThan(12);
+    // Every delivery carries its send time, so each one received is measured.
+    expect(report.latency.count).toBeGreaterThan(10);
+    expect(report.received).toBeGreaterThanOrEqual(report.latency.count);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...progress.map((p) => p.connected))).toBeGreaterThan(6);
+    await eventually(async () => (await allItems(runtime)).length === 0, 20_000, 'table empty after the load test').catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(await allItems(runtime))}`);
+    });
+  }, 60_000);
+
+  it('refuses a target that is not this machine unless --allow-remote is given', async () => {
+    expect(isLoopbackUrl(new URL('ws://127.0.0.1:4444'))).toBe(true);
+    expect(isLoopbackUrl(new URL('ws://[::1]:4444'))).toBe(true);
+    expect(isLoopbackUrl(new URL('ws://localhost:4444'))).toBe(true);
+    expect(isLoopbackUrl(new URL('wss://abc.execute-api.eu-west-1.amazonaws.com/prod'))).toBe(false);
+    const refused = await cli(['--url', 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod', '--clients', '1', '--rooms', '1', '--duration', '1']);
+    expect(refused.code).toBe(2);
+    expect(refused.output).toMatch(/--allow-remote/);
+  });
+
+  it('refuses counts beyond its bounds', async () => {
+    const result = await cli(['--url', 'ws://127.0.0.1:1', '--clients', '100000', '--rooms', '1', '--duration', '1']);
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(/--clients must be an integer from 1 to 5000/);
+  });
+
+  it('exits 1 with a report when errors pass the threshold', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'loadtest-'));
+    const port = await freePort();
+    const result = await cli(['--url', `ws://127.0.0.1:${port}`, '--clients', '3', '--rooms', '1', '--duration', '2', '--report-dir', reportDir]);
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/above the threshold/);
+    const report = JSON.parse(readFileSync(join(reportDir, 'loadtest.json'), 'utf8')) as { errorsByKind: Record<string, number> };
+    expect(report.errorsByKind['connect-failed']).toBeGreaterThan(0);
+    expect(readFileSync(join(reportDir, 'loadtest.md'), 'utf8')).toMatch(/connect-failed/);
+  });
+});
