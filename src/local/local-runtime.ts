@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { limitsFromEnvironment } from '../config/limits.js';
+import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
-import { GatewayEmulator, type EmulatedConnectionInfo } from './gateway-emulator.js';
+import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions } from './gateway-emulator.js';
 import { localSettings, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
 
@@ -13,6 +14,8 @@ export interface LocalRuntimeOptions {
   readonly settings?: Partial<LocalSettings>;
   /** Tests use this to play a `$disconnect` that API Gateway never delivers. */
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
+  /** Benchmarks use this to time each function invocation. */
+  readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
 }
 
 export interface LocalRuntime {
@@ -23,6 +26,8 @@ export interface LocalRuntime {
   readonly poller: StreamPoller;
   /** A client of the runtime's DynamoDB, for inspecting the table. */
   readonly dynamoDb: DynamoDBClient;
+  /** The demo page served at `/` to browsers (src/demo), bundled on first request or `build()`. */
+  readonly demo: DemoSite;
   stop(): Promise<void>;
 }
 
@@ -61,14 +66,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       import('../handlers/cleanup.js'),
     ]);
 
+    const demo = demoSite();
     const gateway: GatewayEmulator = new GatewayEmulator({
       port: settings.port,
       functions: { connect: connect.handler, message: message.handler, disconnect: disconnect.handler },
       idleTimeoutSeconds: settings.idleTimeoutSeconds,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
+      ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
       statusText: (): string =>
         `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
+      httpRoutes: demo.routes,
     });
     await gateway.listen();
     stack.push(() => gateway.close());
@@ -92,7 +100,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streams.destroy();
     });
 
-    return { url: gateway.url, dynamodbEndpoint, tableName: settings.tableName, gateway, poller, dynamoDb, stop };
+    return { url: gateway.url, dynamodbEndpoint, tableName: settings.tableName, gateway, poller, dynamoDb, demo, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -36,11 +36,17 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
+  // Bundled now, so the first page load is quick and a broken bundle shows here.
+  const demo = await runtime.demo.build().then(
+    () => runtime.url.replace(/^ws/, 'http') + '/',
+    (error: unknown) => `unavailable: ${(error as Error).message.split('\n')[0]}`,
+  );
   if (stopping) return;
   console.log(
     [
       '',
       `  signaling URL   ${runtime.url}`,
+      `  demo page       ${demo}`,
       `  DynamoDB        ${runtime.dynamodbEndpoint}`,
       `  table           ${runtime.tableName}`,
       '',

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DemoPage,
+  chromiumAvailable,
+  launchChromium,
+  sideBySide,
+  vethNamespaceAvailable,
+  vethNamespaceSetup,
+  type LaunchedBrowser,
+} from '../support/browser.js';
+import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
+
+/**
+ * The demo page that `npm start` serves, in headless Chromium (Debian's, driven by
+ * playwright-core): browsers in isolated contexts (no BroadcastChannel between them) find
+ * each other through the real server and edit one Y.Text over WebRTC.
+ *
+ * As root, where `unshare -n` works, the server, Chromium and the Node peer share one network
+ * namespace with loopback and a veth pair (Chromium gathers no ICE candidates with loopback
+ * only); no ICE servers are used, so no packet leaves the machine. Elsewhere everything runs
+ * on the host network, still without ICE servers.
+ */
+const namespace = vethNamespaceAvailable();
+const artifacts = fileURLToPath(new URL('../../.test-artifacts/browser/', import.meta.url));
+const readmeScreenshot = fileURLToPath(new URL('../../docs/images/demo.png', import.meta.url));
+
+// Skipped only on a developer's machine without Chromium; .ci/run installs it, and in CI it must run.
+describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Chromium (${namespace ? 'veth namespace' : 'host network'})`, () => {
+  let server: SignalingServer | undefined;
+  let launched: LaunchedBrowser | undefined;
+  let pageUrl = '';
+  const pages: DemoPage[] = [];
+  const peers: Peer[] = [];
+
+  beforeAll(async () => {
+    server = await startSignalingServer({ namespace, networkSetup: vethNamespaceSetup });
+    pageUrl = `${server.url.replace(/^ws/, 'http')}/`;
+    launched = await launchChromium({ networkNamespace: server.networkNamespace });
+  }, 60_000);
+
+  afterAll(async () => {
+    // Browsers and peers first, so the server sees ordinary disconnects; then it drains and exits.
+    await Promise.all(pages.splice(0).map((page) => page.close()));
+    await launched?.close();
+    await Promise.all(peers.splice(0).map((peer) => peer.stop()));
+    await server?.stop();
+  }, 40_000);
+
+  async function open(name: string, room: string, options: { password?: string } = {}): Promise<DemoPage> {
+    const page = await DemoPage.open(launched!.browser, name, pageUrl, room, options);
+    pages.push(page);
+    return page;
+  }
+
+  /**
+   * Opens a page and waits until the server has routed its own announce back to it. The next
+   * page to join is then announced to it alone, not both ways: two peers that see each
+   * other's announce both start an offer ("glare"), which y-webrtc 10.3 does not always
+   * recover from.
+   */
+  async function join(name: string, room: string, options: { password?: string } = {}): Promise<DemoPage> {
+    const page = await open(name, room, options);
+    await page.until((state) => state.signaling === 'connected' && state.inRoom, 'own announce routed back');
+    return page;
+  }
+
+  /** Adds server and page output to a failure. */
+  async function explained<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const outputs = pages.map((page) => `--- ${page.name} ---\n${page.output()}`);
+      outputs.push(...peers.map((peer) => `--- ${peer.name} ---\n${peer.output()}`));
+      throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server?.output()}`, { cause: error });
+    }
+  }
+
+  it('syncs two isolated browsers both ways; a browser in another room sees nothing', async () => {
+    await explained(async () => {
+      const room = `notes-${randomUUID().slice(0, 8)}`;
+      // C's room is another one, so it may join together with A.
+      const [a, elsewhere] = await Promise.all([
+        join('browser A', room),
+        join('browser C (other room)', `room-${randomUUID()}`),
+      ]);
+      expect(await a.page.title()).toMatch(/y-webrtc/);
+      expect(await a.state()).toMatchObject({ room, signalingUrl: server!.url, signaling: 'connected', encrypted: false });
+      expect(await a.page.locator('#signaling-url').textContent()).toBe(server!.url);
+      const b = await join('browser B', room);
+
+      await a.until((s) => s.peers === 1, 'WebRTC peer');
+      await b.until((s) => s.peers === 1, 'WebRTC peer');
+
+      await a.type('Hello from browser A.');
+      await b.until((s) => s.text === 'Hello from browser A.', "A's text");
+      expect(await b.textAreaValue()).toBe('Hello from browser A.');
+
+      await b.type('\nAnd hello back from browser B.');
+      const both = 'Hello from browser A.\nAnd hello back from browser B.';
+      await a.until((s) => s.text === both, "B's text");
+      expect(await a.textAreaValue()).toBe(both);
+      expect(await a.page.locator('#peer-count').textContent()).toBe('peers: 1');
+
+      // C has been in its own room all along; after A and B synced it still has nothing.
+      const c = await elsewhere.state();
+      expect(c).toMatchObject({ text: '', peers: 0, inRoom: true });
+      expect(await elsewhere.textAreaValue()).toBe('');
+
+      const png = await sideBySide(launched!.browser, [
+        { label: 'browser A', png: await a.page.screenshot() },
+        { label: 'browser B', png: await b.page.screenshot() },
+      ]);
+      await mkdir(artifacts, { recursive: true });
+      await writeFile(`${artifacts}two-browsers-synced.png`, png);
+      if (process.env['UPDATE_SCREENSHOT'] === '1') await writeFile(readmeScreenshot, png);
+    });
+  });
+
+  it('honours a room password: the same password syncs, another one receives nothing', async () => {
+    await explained(async () => {
+      const room = `room-${randomUUID()}`;
+      const a = await join('browser A (password)', room, { password: 'correct horse' });
+      const b = await join('browser B (password)', room, { password: 'correct horse' });
+      const intruder = await join('browser C (wrong password)', room, { password: 'battery staple' });
+
+      await a.until((s) => s.peers === 1 && s.encrypted, 'WebRTC peer');
+      await b.until((s) => s.peers === 1, 'WebRTC peer');
+      await a.type('secret plan');
+      await b.until((s) => s.text === 'secret plan', "A's text");
+      await b.type(', agreed');
+      await a.until((s) => s.text === 'secret plan, agreed', "B's text");
+
+      // Same room on the server, so it got every (encrypted) announce, and could decrypt none.
+      const state = await intruder.state();
+      expect(state).toMatchObject({ text: '', peers: 0, inRoom: true, encrypted: true });
+      expect(await a.state()).toMatchObject({ peers: 1 });
+    });
+  });
+
+  it('syncs a browser and a Node y-webrtc peer both ways', async () => {
+    await explained(async () => {
+      const room = `room-${randomUUID()}`;
+      const browser = await join('browser', room);
+      const node = startPeer('node peer', server!, room);
+      peers.push(node);
+
+      await browser.until((s) => s.peers === 1, 'WebRTC peer');
+      await node.until((s) => s.connectedPeers === 1, 'WebRTC peer');
+
+      await browser.type('typed in Chromium');
+      await node.until((s) => s.text === 'typed in Chromium', "the browser's text");
+      node.send({ cmd: 'append', text: ', appended in Node' });
+      await browser.until((s) => s.text === 'typed in Chromium, appended in Node', "the Node peer's text");
+      expect(await browser.textAreaValue()).toBe('typed in Chromium, appended in Node');
+    });
+  });
+});
