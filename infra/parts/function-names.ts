@@ -1,0 +1,6 @@
+import type { FunctionName } from '../../src/gateway/routes.js';
+
+/** The route table's functions plus the stream-driven cleanup. */
+export type SignalingFunctionName = FunctionName | 'cleanup';
+
+export const signalingFunctionNames = ['connect', 'message', 'disconnect', 'cleanup'] as const satisfies readonly SignalingFunctionName[];

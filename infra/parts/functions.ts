@@ -1,0 +1,83 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { functionBundle, handlerEntry, projectRoot } from './bundling.js';
+import type { SignalingFunctionName } from './function-names.js';
+import { acknowledgeNagFinding } from './nag.js';
+
+export interface SignalingFunctionOptions {
+  readonly memorySize: number;
+  readonly logRetention: RetentionDays;
+  readonly environment: Record<string, string>;
+}
+
+/** Longest run of each function: message must answer within API Gateway's 29 s integration timeout. */
+const timeouts: Record<SignalingFunctionName, Duration> = {
+  connect: Duration.seconds(10),
+  message: Duration.seconds(29),
+  disconnect: Duration.seconds(10),
+  cleanup: Duration.seconds(60),
+};
+
+const descriptions: Record<SignalingFunctionName, string> = {
+  connect: 'y-webrtc signaling: $connect stores the connection',
+  message: 'y-webrtc signaling: subscribe, unsubscribe, publish and $default',
+  disconnect: 'y-webrtc signaling: $disconnect deletes the connection',
+  cleanup: 'y-webrtc signaling: deletes the subscriptions of removed connections (table stream)',
+};
+
+export const cdkBundling: BundlingOptions = {
+  target: functionBundle.target,
+  format: OutputFormat.ESM,
+  mainFields: [...functionBundle.mainFields],
+  minify: functionBundle.minify,
+  sourceMap: functionBundle.sourceMap,
+  sourcesContent: functionBundle.sourcesContent,
+  banner: functionBundle.banner,
+  externalModules: [...functionBundle.externalModules],
+};
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * One handler of src/handlers as a Lambda function, with a role of its own that at first
+ * may only write to the function's own log group: every other permission is granted
+ * explicitly (see permissions.ts).
+ */
+export function createSignalingFunction(scope: Construct, name: SignalingFunctionName, options: SignalingFunctionOptions): NodejsFunction {
+  const id = pascal(name);
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: options.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Execution role of the ${name} function`,
+  });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, `${id}Function`, {
+    entry: handlerEntry(name),
+    handler: 'handler',
+    projectRoot,
+    depsLockFilePath: `${projectRoot}package-lock.json`,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: options.memorySize,
+    timeout: timeouts[name],
+    description: descriptions[name],
+    role,
+    logGroup,
+    bundling: cdkBundling,
+    environment: {
+      ...options.environment,
+      // Stack traces name the TypeScript sources; the maps are in the bundle.
+      NODE_OPTIONS: '--enable-source-maps',
+    },
+  });
+  acknowledgeNagFinding(
+    fn,
+    'AwsSolutions-L1',
+    'nodejs22.x is the runtime this code is built for (esbuild target node22) and tested on; a move to a newer runtime is a deliberate upgrade with its own test run, not a side effect of a new CDK release.',
+  );
+  return fn;
+}

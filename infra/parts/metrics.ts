@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import { Metric, Stats, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { MetricName } from '../../src/handlers/observability.js';
+import type { RejectionReason } from '../../src/protocol/rejection.js';
+
+/** The CloudWatch identity of the metrics the handlers publish through Powertools (EMF). */
+export interface CustomMetricSource {
+  readonly namespace: string;
+  readonly serviceName: string;
+}
+
+const fiveMinutes = Duration.minutes(5);
+
+/** A metric of src/handlers/observability.ts. Powertools adds the `service` dimension to each. */
+export function customMetric(source: CustomMetricSource, name: MetricName, options: MetricOptions = {}): Metric {
+  return new Metric({
+    namespace: source.namespace,
+    metricName: name,
+    dimensionsMap: { service: source.serviceName },
+    statistic: Stats.SUM,
+    period: fiveMinutes,
+    ...options,
+  });
+}
+
+/** `RejectedMessages` of one reason: a single metric carries `reason` beside `service`. */
+export function rejectedMessagesMetric(source: CustomMetricSource, reason: RejectionReason): Metric {
+  return new Metric({
+    namespace: source.namespace,
+    metricName: 'RejectedMessages' satisfies MetricName,
+    dimensionsMap: { service: source.serviceName, reason },
+    statistic: Stats.SUM,
+    period: fiveMinutes,
+    label: reason,
+  });
+}
+
+/** An AWS/ApiGateway metric of one WebSocket API stage. */
+export function apiGatewayMetric(api: IWebSocketApi, stageName: string, metricName: string, options: MetricOptions = {}): Metric {
+  return new Metric({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    dimensionsMap: { ApiId: api.apiId, Stage: stageName },
+    statistic: Stats.SUM,
+    period: fiveMinutes,
+    ...options,
+  });
+}

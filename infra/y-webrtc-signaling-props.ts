@@ -1,0 +1,180 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { TableEncryptionV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Limits } from '../src/config/limits.js';
+import type { SignalingFunctionName } from './parts/function-names.js';
+
+/** The log levels Powertools Logger accepts in POWERTOOLS_LOG_LEVEL. */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
+
+/** Configuration of a {@link YWebrtcSignaling} service. Every prop is optional. */
+export interface YWebrtcSignalingProps {
+  /**
+   * Name of the API Gateway stage, the last segment of the URL (`wss://…/{stageName}`).
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+
+  /**
+   * Route throttling of the stage, applied to every route (`ping` included).
+   * @default { rateLimit: 1000, burstLimit: 500 }
+   */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+
+  /**
+   * Physical name of the DynamoDB table.
+   * @default - CloudFormation generates a unique name
+   */
+  readonly tableName?: string;
+
+  /**
+   * What happens to the table when it leaves the stack (or the stack is deleted).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * DynamoDB deletion protection: the table cannot be deleted until it is turned off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Point-in-time recovery of the table.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+
+  /**
+   * Encryption at rest of the table. With a customer managed key the functions are granted
+   * its use, and the stack needs an explicit region (`env.region`).
+   * @default TableEncryptionV2.dynamoOwnedKey()
+   */
+  readonly tableEncryption?: TableEncryptionV2;
+
+  /**
+   * Overrides of the server's limits (src/config/limits.ts), passed to every function as its
+   * environment variable. Limits not given keep the defaults of src/config/limits.ts.
+   * @default - the defaults of src/config/limits.ts
+   */
+  readonly limits?: Partial<Limits>;
+
+  /**
+   * POWERTOOLS_SERVICE_NAME: the `service` key of every log line and the `service`
+   * dimension of every custom metric.
+   * @default 'y-webrtc-signaling'
+   */
+  readonly serviceName?: string;
+
+  /**
+   * POWERTOOLS_METRICS_NAMESPACE: the CloudWatch namespace of the custom metrics.
+   * @default 'YWebrtcSignaling'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * POWERTOOLS_LOG_LEVEL of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+
+  /**
+   * How long the functions' and the access log groups keep their logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+
+  /**
+   * Memory of each function in MB (Lambda's CPU share grows with it).
+   * @default { connect: 256, message: 512, disconnect: 256, cleanup: 256 }
+   */
+  readonly memorySize?: Partial<Record<SignalingFunctionName, number>>;
+
+  /**
+   * Access logging of the stage to CloudWatch Logs. API Gateway writes them only when the
+   * account has a CloudWatch Logs role (see {@link createApiGatewayLogsRole}).
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * Create the account-wide role API Gateway uses to write logs, and set it in the account's
+   * API Gateway settings (AWS::ApiGateway::Account). Needed once per account and region,
+   * before any stage can log; leave it off where the account already has one. The role is
+   * retained when the stack is deleted, since other APIs of the account may rely on it.
+   * @default false
+   */
+  readonly createApiGatewayLogsRole?: boolean;
+
+  /**
+   * The cleanup function's event source mapping on the table's stream.
+   * @default - see each field
+   */
+  readonly cleanup?: CleanupSourceProps;
+
+  /**
+   * Alarm and OK notifications go to this topic.
+   * @default - the alarms notify no one; they are on the dashboard
+   */
+  readonly alarmTopic?: ITopic;
+
+  /**
+   * Alarm thresholds.
+   * @default - see {@link AlarmThresholds}
+   */
+  readonly alarmThresholds?: Partial<AlarmThresholds>;
+
+  /**
+   * Name of the CloudWatch dashboard.
+   * @default - CloudFormation generates a name
+   */
+  readonly dashboardName?: string;
+
+  /**
+   * Serve the API on a custom domain: an ACM certificate validated through DNS in the hosted
+   * zone, an API Gateway domain name with an API mapping of the stage, and a Route 53 alias.
+   * @default - only the execute-api URL
+   */
+  readonly customDomain?: CustomDomainProps;
+}
+
+export interface CleanupSourceProps {
+  /**
+   * Stream records per cleanup invocation.
+   * @default 50
+   */
+  readonly batchSize?: number;
+  /**
+   * Retries of a failing batch (halved on each error) before its records go to the DLQ.
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Records older than this go to the DLQ instead of being retried. The stream keeps
+   * records for 24 hours; edges that are never cleaned up still expire through TTL.
+   * @default Duration.hours(6)
+   */
+  readonly maxRecordAge?: Duration;
+}
+
+export interface AlarmThresholds {
+  /** Lambda `Errors` of one function in 5 minutes (timeouts, crashes; handled errors are not counted here). @default 1 */
+  readonly functionErrors: number;
+  /** Lambda `Throttles` of one function in 5 minutes. @default 1 */
+  readonly functionThrottles: number;
+  /** The custom `HandlerErrors` metric (a handler caught an error, e.g. from DynamoDB) in 5 minutes. @default 5 */
+  readonly handlerErrors: number;
+  /** API Gateway `IntegrationError` of the stage in 5 minutes. @default 10 */
+  readonly integrationErrors: number;
+  /** Age of the oldest stream record the cleanup has not processed, maximum over 5 minutes. @default Duration.minutes(5) */
+  readonly streamIteratorAge: Duration;
+}
+
+export interface CustomDomainProps {
+  /** The fully qualified domain name clients connect to, e.g. `signaling.example.com`. */
+  readonly domainName: string;
+  /** The public hosted zone the name is in; it receives the validation and alias records. */
+  readonly hostedZone: IHostedZone;
+}

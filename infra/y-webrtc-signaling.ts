@@ -1,0 +1,143 @@
+import type { WebSocketApi, WebSocketStage, DomainName } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { limitEnvironmentVariables, limitsFromEnvironment, type Limits } from '../src/config/limits.js';
+import { createAlarms, defaultAlarmThresholds } from './parts/alarms.js';
+import { createApiGatewayLogsRole } from './parts/api-gateway-logs-role.js';
+import { connectCleanupToStream } from './parts/cleanup-source.js';
+import { addCustomDomain } from './parts/custom-domain.js';
+import { createDashboard } from './parts/dashboard.js';
+import { signalingFunctionNames, type SignalingFunctionName } from './parts/function-names.js';
+import { createSignalingFunction } from './parts/functions.js';
+import { grantPostToConnections, grantTableAccess } from './parts/permissions.js';
+import { createSignalingTable } from './parts/table.js';
+import { createSignalingApi } from './parts/websocket-api.js';
+import type { YWebrtcSignalingProps } from './y-webrtc-signaling-props.js';
+
+export type * from './y-webrtc-signaling-props.js';
+
+export const signalingDefaults = {
+  stageName: 'prod',
+  throttle: { rateLimit: 1000, burstLimit: 500 },
+  serviceName: 'y-webrtc-signaling',
+  metricsNamespace: 'YWebrtcSignaling',
+  logLevel: 'INFO',
+  logRetention: RetentionDays.ONE_MONTH,
+  memorySize: { connect: 256, message: 512, disconnect: 256, cleanup: 256 },
+} as const satisfies Partial<YWebrtcSignalingProps>;
+
+/**
+ * A y-webrtc signaling server: a WebSocket API whose routes come from
+ * src/gateway/routes.ts, four Lambda functions (src/handlers), one DynamoDB table shaped
+ * by src/store/table.ts whose stream drives the cleanup, alarms and a dashboard.
+ *
+ * ```ts
+ * const signaling = new YWebrtcSignaling(this, 'Signaling', { stageName: 'prod' });
+ * // clients: new WebrtcProvider(room, doc, { signaling: [signaling.url] })
+ * ```
+ */
+export class YWebrtcSignaling extends Construct {
+  /** The URL y-webrtc clients connect to: `wss://{custom domain}` or the stage's execute-api URL. */
+  readonly url: string;
+  readonly table: TableV2;
+  readonly functions: Readonly<Record<SignalingFunctionName, NodejsFunction>>;
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  /** Stream records the cleanup could not process end up here. */
+  readonly deadLetterQueue: Queue;
+  readonly alarms: readonly Alarm[];
+  readonly dashboard: Dashboard;
+  /** The API Gateway domain name, when `customDomain` is set. */
+  readonly domainName?: DomainName;
+
+  constructor(scope: Construct, id: string, props: YWebrtcSignalingProps = {}) {
+    super(scope, id);
+    const stageName = props.stageName ?? signalingDefaults.stageName;
+    const logRetention = props.logRetention ?? signalingDefaults.logRetention;
+    const customMetrics = {
+      namespace: props.metricsNamespace ?? signalingDefaults.metricsNamespace,
+      serviceName: props.serviceName ?? signalingDefaults.serviceName,
+    };
+
+    this.table = createSignalingTable(this, props);
+
+    const environment = {
+      TABLE_NAME: this.table.tableName,
+      POWERTOOLS_SERVICE_NAME: customMetrics.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: customMetrics.namespace,
+      POWERTOOLS_LOG_LEVEL: props.logLevel ?? signalingDefaults.logLevel,
+      ...limitEnvironment(props.limits),
+    };
+    const memorySize = { ...signalingDefaults.memorySize, ...props.memorySize };
+    const functions = {} as Record<SignalingFunctionName, NodejsFunction>;
+    for (const name of signalingFunctionNames) {
+      functions[name] = createSignalingFunction(this, name, { memorySize: memorySize[name], logRetention, environment });
+      grantTableAccess(functions[name], name, this.table);
+    }
+    this.functions = functions;
+
+    const accessLogGroup =
+      props.accessLogs === false
+        ? undefined
+        : new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const { api, stage } = createSignalingApi(this, {
+      functions,
+      stageName,
+      throttle: props.throttle ?? signalingDefaults.throttle,
+      accessLogGroup,
+    });
+    this.api = api;
+    this.stage = stage;
+    if (props.createApiGatewayLogsRole) stage.node.addDependency(createApiGatewayLogsRole(this));
+
+    // The management API of this stage, not the one derived from the event's domain name,
+    // which is the custom domain's when there is one.
+    functions.message.addEnvironment('CONNECTIONS_ENDPOINT', stage.callbackUrl);
+    grantPostToConnections(functions.message, api, stageName);
+
+    this.deadLetterQueue = connectCleanupToStream(this, functions.cleanup, this.table, props.cleanup);
+
+    this.alarms = createAlarms(this, {
+      functions,
+      deadLetterQueue: this.deadLetterQueue,
+      api,
+      stageName,
+      customMetrics,
+      thresholds: { ...defaultAlarmThresholds, ...props.alarmThresholds },
+      topic: props.alarmTopic,
+    });
+    this.dashboard = createDashboard(this, {
+      dashboardName: props.dashboardName,
+      functions,
+      table: this.table,
+      deadLetterQueue: this.deadLetterQueue,
+      api,
+      stageName,
+      customMetrics,
+      alarms: this.alarms,
+    });
+
+    if (props.customDomain) {
+      const domain = addCustomDomain(this, props.customDomain, api, stage);
+      this.domainName = domain.domainName;
+      this.url = domain.url;
+    } else {
+      this.url = stage.url;
+    }
+  }
+}
+
+/** The environment variables for limit overrides, checked now so a bad value fails the synth, not the first request. */
+function limitEnvironment(limits: Partial<Limits> = {}): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(limits) as [keyof Limits, number | undefined][]) {
+    if (value !== undefined) environment[limitEnvironmentVariables[key]] = String(value);
+  }
+  limitsFromEnvironment(environment);
+  return environment;
+}
