@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CapacityMeter } from '../../src/bench/capacity-meter.js';
+import { measureFanOut } from '../../src/bench/publish-bench.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/bench/reference-server.js';
+import { dependencies } from '../../src/handlers/dependencies.js';
+import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+
+let runtime: LocalRuntime;
+let reference: ReferenceServer;
+beforeAll(async () => {
+  [runtime, reference] = await Promise.all([startTestRuntime(), startReferenceServer()]);
+});
+afterAll(() => Promise.all([runtime?.stop(), reference?.stop()]));
+
+describe('bench:publish', () => {
+  it('measures fan-out latency on both servers, and one Query of half a read unit per publish on ours', async () => {
+    const meter = new CapacityMeter(dependencies().dynamoDb);
+    const theirs = await measureFanOut({ name: 'reference', url: reference.url }, 10, 5);
+    const ours = await measureFanOut(
+      {
+        name: 'ours',
+        url: runtime.url,
+        onMeasureStart: () => meter.reset(),
+        onMeasureEnd: (publishes) => ({ requests: meter.reading().requests / publishes, readUnits: meter.reading().readUnits / publishes }),
+      },
+      10,
+      5,
+    );
+    for (const row of [theirs, ours]) {
+      expect(row.p50Ms).toBeGreaterThan(0);
+      expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms);
+    }
+    expect(ours.extra).toEqual({ requests: 1, readUnits: 0.5 });
+  });
+});
