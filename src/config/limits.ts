@@ -11,6 +11,12 @@ export interface Limits {
   readonly maxTopicBytes: number;
   /** Most topics in one subscribe or unsubscribe message. */
   readonly maxTopicsPerMessage: number;
+  /** Most topics one connection may be subscribed to; checked with one count Query per subscribe. */
+  readonly maxTopicsPerConnection: number;
+  /** Publishes one connection may send per second, on average, before it is refused (per function container). */
+  readonly publishesPerSecond: number;
+  /** Publishes one connection may send at once, above the rate: a join signals to every peer in the room. */
+  readonly publishBurst: number;
   /** Most sends in flight at once during one publish fan-out. */
   readonly fanOutConcurrency: number;
   /** Attempts per receiver when API Gateway answers LimitExceededException (429). */
@@ -28,6 +34,9 @@ export const defaultLimits: Limits = {
   maxNestingDepth: 32,
   maxTopicBytes: 512,
   maxTopicsPerMessage: 32,
+  maxTopicsPerConnection: 64,
+  publishesPerSecond: 50,
+  publishBurst: 200,
   fanOutConcurrency: 32,
   sendAttempts: 4,
   batchWriteAttempts: 8,
@@ -41,6 +50,9 @@ export const limitEnvironmentVariables: Record<keyof Limits, string> = {
   maxNestingDepth: 'MAX_NESTING_DEPTH',
   maxTopicBytes: 'MAX_TOPIC_BYTES',
   maxTopicsPerMessage: 'MAX_TOPICS_PER_MESSAGE',
+  maxTopicsPerConnection: 'MAX_TOPICS_PER_CONNECTION',
+  publishesPerSecond: 'PUBLISHES_PER_SECOND',
+  publishBurst: 'PUBLISH_BURST',
   fanOutConcurrency: 'FAN_OUT_CONCURRENCY',
   sendAttempts: 'SEND_ATTEMPTS',
   batchWriteAttempts: 'BATCH_WRITE_ATTEMPTS',

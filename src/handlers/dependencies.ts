@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { limitsFromEnvironment, ConfigurationError, type Limits } from '../config/limits.js';
 import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway-sender.js';
 import type { ConnectionSender, SubscriptionStore } from '../signaling/ports.js';
+import { PublishRateLimiter } from '../signaling/publish-rate-limiter.js';
 import { DynamoSubscriptionStore } from '../store/dynamo-subscription-store.js';
 import { createSignalingService } from '../store/entities.js';
 
@@ -15,6 +16,7 @@ export interface Dependencies {
   readonly limits: Limits;
   readonly dynamoDb: DynamoDBClient;
   readonly store: SubscriptionStore;
+  readonly publishLimiter: PublishRateLimiter;
   /** The sender for the management API at `endpoint`, unless CONNECTIONS_ENDPOINT overrides it. */
   senderFor(endpoint: string): ConnectionSender;
 }
@@ -39,6 +41,7 @@ export function createDependencies(env: NodeJS.ProcessEnv): Dependencies {
     limits,
     dynamoDb,
     store,
+    publishLimiter: new PublishRateLimiter(limits.publishesPerSecond, limits.publishBurst),
     senderFor(endpoint) {
       const target = fixedEndpoint || endpoint;
       let sender = senders.get(target);

@@ -1,4 +1,6 @@
 import { managementEndpointOf, type WebSocketEvent, type WebSocketResult } from '../gateway/websocket-event.js';
+import { scopeFromContext, type RoomScope } from '../auth/room-scope.js';
+import { reject } from '../protocol/rejection.js';
 import { receiveMessage, type MessageOutcome } from '../signaling/message-receiver.js';
 import { dependencies } from './dependencies.js';
 import { count, countRejection, invocationLogger, metricNames, publishMetrics } from './observability.js';
@@ -9,10 +11,13 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const { connectionId, requestId, connectedAt } = event.requestContext;
   const log = invocationLogger({ connectionId, requestId });
   try {
-    const { store, limits, senderFor } = dependencies();
+    const { store, limits, senderFor, publishLimiter } = dependencies();
     const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     const sender = senderFor(managementEndpointOf(event.requestContext));
-    const outcome = await receiveMessage({ connectionId, connectedAt }, frame, { store, sender, limits });
+    const scope = scopeOf(event);
+    const outcome = scope
+      ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter })
+      : reject('forbidden-topic', 'the authorizer context is unreadable');
     record(outcome, log);
     return { statusCode: 200 };
   } catch (error) {
@@ -21,6 +26,15 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
     return { statusCode: 500 };
   } finally {
     publishMetrics();
+  }
+}
+
+/** The rooms the authorizer allowed; undefined when its context cannot be read (refuse, never widen). */
+function scopeOf(event: WebSocketEvent): RoomScope | undefined {
+  try {
+    return scopeFromContext(event.requestContext.authorizer?.['rooms']);
+  } catch {
+    return undefined;
   }
 }
 

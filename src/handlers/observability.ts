@@ -16,6 +16,8 @@ export const metrics = new Metrics({ serviceName, namespace: metricsNamespace })
 export const metricNames = {
   connectionsOpened: 'ConnectionsOpened',
   connectionsClosed: 'ConnectionsClosed',
+  connectionsUnauthorized: 'ConnectionsUnauthorized',
+  connectionsForbidden: 'ConnectionsForbidden',
   subscribes: 'Subscribes',
   subscribedTopics: 'SubscribedTopics',
   unsubscribes: 'Unsubscribes',

@@ -4,8 +4,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { routes, selectRoute, type FunctionName } from '../gateway/routes.js';
 import type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from '../gateway/websocket-event.js';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 
 export type WebSocketFunction = (event: WebSocketEvent) => Promise<WebSocketResult | void>;
+
+/** A Lambda REQUEST authorizer, as API Gateway calls it before `$connect`. */
+export type AuthorizerFunction = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
 export interface GatewayEmulatorOptions {
   readonly port: number;
@@ -23,6 +27,8 @@ export interface GatewayEmulatorOptions {
    * a best-effort basis only; tests return false to play a lost one.
    */
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
+  /** Runs before `$connect`; its context reaches every event of the connection in `requestContext.authorizer`. */
+  readonly authorizer?: AuthorizerFunction;
   /** Told how long each function invocation took, for benchmarks. */
   readonly onInvoked?: (fn: FunctionName, milliseconds: number) => void;
   /** Plain text answered to an HTTP GET that is not a WebSocket upgrade. */
@@ -55,6 +61,7 @@ export interface EmulatedConnectionInfo {
 /** What the `$disconnect` of a connection needs, also of one that never finished its handshake. */
 interface EndedConnection extends EmulatedConnectionInfo {
   readonly connectedAt: number;
+  readonly authorizer?: Record<string, unknown>;
   readonly sourceIp: string;
   readonly userAgent?: string;
   /** Frames of one connection reach the functions one after the other, in order. */
@@ -156,22 +163,28 @@ export class GatewayEmulator {
     const queryStringParameters = Object.fromEntries(url.searchParams);
     const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
     const userAgent = request.headers['user-agent'];
-    const base = { connectionId, connectedAt, sourceIp, ...(userAgent ? { userAgent } : {}) };
-    const event: WebSocketEvent = {
-      requestContext: this.requestContext('$connect', 'CONNECT', base),
-      isBase64Encoded: false,
+    const identity = { connectionId, connectedAt, sourceIp, ...(userAgent ? { userAgent } : {}) };
+    const requestParts = {
       headers: flattenHeaders(request.headers),
       multiValueHeaders: multiValueHeaders(request.headers),
       ...(url.searchParams.size > 0
-        ? {
-            queryStringParameters,
-            multiValueQueryStringParameters: groupValues([...url.searchParams]),
-          }
+        ? { queryStringParameters, multiValueQueryStringParameters: groupValues([...url.searchParams]) }
         : {}),
+    };
+    const verdict = await this.authorize(identity, requestParts);
+    if (typeof verdict === 'number') {
+      socket.end(`HTTP/1.1 ${verdict} ${statusText(verdict)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    const base = { ...identity, ...(verdict ? { authorizer: verdict } : {}) };
+    const event: WebSocketEvent = {
+      requestContext: this.requestContext('$connect', 'CONNECT', base),
+      isBase64Encoded: false,
+      ...requestParts,
     };
     const statusCode = await this.invokeConnect(event);
     if (statusCode < 200 || statusCode > 299) {
-      socket.end(`HTTP/1.1 ${statusCode} ${statusCode === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${statusCode} ${statusText(statusCode)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     if (!socket.readable || !socket.writable) {
@@ -188,6 +201,35 @@ export class GatewayEmulator {
       ws.on('close', (code, reason) => this.closed(connection, code, reason.toString()));
       ws.on('error', () => ws.terminate());
     });
+  }
+
+  /**
+   * Runs the authorizer as API Gateway does: a thrown `Unauthorized` is 401, a Deny policy
+   * 403, any other failure 500. Returns the context for the connection's events, or the status.
+   */
+  private async authorize(
+    identity: { connectionId: string; connectedAt: number; sourceIp: string; userAgent?: string },
+    requestParts: Pick<WebSocketEvent, 'headers' | 'multiValueHeaders' | 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+  ): Promise<Record<string, unknown> | undefined | number> {
+    if (!this.options.authorizer) return undefined;
+    const context = this.requestContext('$connect', 'CONNECT', identity);
+    const event = {
+      type: 'REQUEST',
+      methodArn: `arn:aws:execute-api:local:000000000000:${context.apiId}/${context.stage}/$connect`,
+      headers: requestParts.headers ?? {},
+      multiValueHeaders: requestParts.multiValueHeaders ?? {},
+      queryStringParameters: requestParts.queryStringParameters ?? {},
+      multiValueQueryStringParameters: requestParts.multiValueQueryStringParameters ?? {},
+      stageVariables: {},
+      requestContext: context,
+    } as unknown as APIGatewayRequestAuthorizerEvent;
+    try {
+      const result = await this.options.authorizer(event);
+      const allowed = result.policyDocument.Statement.every((statement) => 'Effect' in statement && statement.Effect === 'Allow');
+      return allowed ? { ...(result.context ?? {}), principalId: result.principalId } : 403;
+    } catch (error) {
+      return (error as Error).message === 'Unauthorized' ? 401 : 500;
+    }
   }
 
   private async invokeConnect(event: WebSocketEvent): Promise<number> {
@@ -277,9 +319,10 @@ export class GatewayEmulator {
   private requestContext(
     routeKey: string,
     eventType: WebSocketRequestContext['eventType'],
-    connection: Pick<EmulatedConnection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent'>,
+    connection: Pick<EmulatedConnection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent' | 'authorizer'>,
   ): WebSocketRequestContext {
     return {
+      ...(connection.authorizer ? { authorizer: connection.authorizer } : {}),
       routeKey,
       eventType,
       connectionId: connection.connectionId,
@@ -382,6 +425,10 @@ async function serveRoute(request: IncomingMessage, response: ServerResponse, ro
     'x-content-type-options': 'nosniff',
   });
   response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+function statusText(status: number): string {
+  return { 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
 }
 
 function serviceError(response: ServerResponse, status: number, name: string, message: string): void {

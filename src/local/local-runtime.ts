@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js';
 import { limitsFromEnvironment } from '../config/limits.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
@@ -26,6 +27,8 @@ export interface LocalRuntime {
   readonly poller: StreamPoller;
   /** A client of the runtime's DynamoDB, for inspecting the table. */
   readonly dynamoDb: DynamoDBClient;
+  /** Whether connections go through the `$connect` authorizer (any AUTH_* variable set). */
+  readonly authorization: 'off' | 'tokens' | 'origins';
   /** The demo page served at `/` to browsers (src/demo), bundled on first request or `build()`. */
   readonly demo: DemoSite;
   stop(): Promise<void>;
@@ -65,11 +68,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       import('../handlers/disconnect.js'),
       import('../handlers/cleanup.js'),
     ]);
+    // Read now, so a bad AUTH_* setting stops the start instead of every connection.
+    const auth = authConfigFromEnvironment(process.env);
+    const authorizer = auth ? (await import('../handlers/authorizer.js')).handler : undefined;
 
     const demo = demoSite();
     const gateway: GatewayEmulator = new GatewayEmulator({
       port: settings.port,
       functions: { connect: connect.handler, message: message.handler, disconnect: disconnect.handler },
+      ...(authorizer ? { authorizer } : {}),
       idleTimeoutSeconds: settings.idleTimeoutSeconds,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
@@ -100,7 +107,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       streams.destroy();
     });
 
-    return { url: gateway.url, dynamodbEndpoint, tableName: settings.tableName, gateway, poller, dynamoDb, demo, stop };
+    const authorization = !auth ? 'off' : checksTokens(auth) ? 'tokens' : 'origins';
+    return { url: gateway.url, dynamodbEndpoint, tableName: settings.tableName, gateway, poller, dynamoDb, demo, authorization, stop };
   } catch (error) {
     await stop();
     throw error;

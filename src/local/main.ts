@@ -49,12 +49,19 @@ async function main(): Promise<void> {
       `  demo page       ${demo}`,
       `  DynamoDB        ${runtime.dynamodbEndpoint}`,
       `  table           ${runtime.tableName}`,
+      `  authorization   ${authorizationLine(runtime.authorization)}`,
       '',
       `  y-webrtc:       new WebrtcProvider(room, ydoc, { signaling: ['${runtime.url}'] })`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+function authorizationLine(mode: LocalRuntime['authorization']): string {
+  if (mode === 'tokens') return 'JWT in ?token=… required (AUTH_* variables)';
+  if (mode === 'origins') return 'Origin allow-list only (AUTH_ALLOWED_ORIGINS)';
+  return 'off (set AUTH_JWT_SECRET or AUTH_JWKS_URL to require tokens)';
 }
 
 await main();

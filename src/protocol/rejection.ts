@@ -9,7 +9,10 @@ export type RejectionReason =
   | 'too-many-topics'
   | 'invalid-topic'
   | 'empty-topic'
-  | 'topic-too-long';
+  | 'topic-too-long'
+  | 'forbidden-topic'
+  | 'too-many-subscriptions'
+  | 'rate-limited';
 
 export const rejectionReasons: readonly RejectionReason[] = [
   'too-large',
@@ -22,6 +25,9 @@ export const rejectionReasons: readonly RejectionReason[] = [
   'invalid-topic',
   'empty-topic',
   'topic-too-long',
+  'forbidden-topic',
+  'too-many-subscriptions',
+  'rate-limited',
 ];
 
 export interface Rejection {

@@ -138,9 +138,12 @@ export async function startSignalingServer(options: {
   namespace: boolean;
   /** Shell commands that set the new namespace up; default: loopback only (`ip link set lo up`). */
   networkSetup?: string;
+  /** More environment for the server, e.g. AUTH_* settings. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<SignalingServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     PORT: String(await freePort()),
     TABLE_NAME: `test-${randomUUID()}`,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -186,8 +189,14 @@ export interface Peer {
 }
 
 /** Runs test/e2e/fixtures/y-webrtc-peer.ts in a process of its own, in the server's namespace if it has one. */
-export function startPeer(name: string, server: SignalingServer, room: string, options: { password?: string } = {}): Peer {
-  const script = [...nodeWithTsx, peerScript, server.url, room, ...(options.password ? [options.password] : [])];
+export function startPeer(
+  name: string,
+  server: SignalingServer,
+  room: string,
+  options: { password?: string; token?: string } = {},
+): Peer {
+  const url = options.token ? `${server.url}/?token=${encodeURIComponent(options.token)}` : server.url;
+  const script = [...nodeWithTsx, peerScript, url, room, ...(options.password ? [options.password] : [])];
   const [command, ...args] = server.networkNamespace ? ['nsenter', `--net=${server.networkNamespace}`, ...script] : script;
   const child = new Child(name, spawn(command!, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] }));
   const states = (): PeerState[] =>

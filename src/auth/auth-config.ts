@@ -1,0 +1,64 @@
+import { ConfigurationError } from '../config/limits.js';
+
+/** How connections are authorized on `$connect`. Off unless one of the variables is set. */
+export interface AuthConfig {
+  /** HS256 shared secret (AUTH_JWT_SECRET). */
+  readonly secret?: string;
+  /** JWKS of an identity provider, for RS256 and ES256 tokens (AUTH_JWKS_URL). */
+  readonly jwksUrl?: URL;
+  /** Required `iss` (AUTH_ISSUER). */
+  readonly issuer?: string;
+  /** Required `aud` (AUTH_AUDIENCE). */
+  readonly audience?: string;
+  /** The claim that lists the rooms a token may use (AUTH_ROOMS_CLAIM, default `rooms`). */
+  readonly roomsClaim: string;
+  /** Origins allowed to connect, exact (AUTH_ALLOWED_ORIGINS, comma-separated). */
+  readonly allowedOrigins?: readonly string[];
+}
+
+export const authEnvironmentVariables = [
+  'AUTH_JWT_SECRET',
+  'AUTH_JWKS_URL',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'AUTH_ROOMS_CLAIM',
+  'AUTH_ALLOWED_ORIGINS',
+] as const;
+
+/** The authorization settings, or undefined when authorization is off. */
+export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthConfig | undefined {
+  const secret = env['AUTH_JWT_SECRET'] || undefined;
+  const jwks = env['AUTH_JWKS_URL'] || undefined;
+  const origins = (env['AUTH_ALLOWED_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  if (!secret && !jwks && origins.length === 0) return undefined;
+  if (secret && jwks) throw new ConfigurationError('set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  if (secret && Buffer.byteLength(secret) < 32) {
+    throw new ConfigurationError('AUTH_JWT_SECRET must be at least 32 bytes (HS256 needs a 256-bit key)');
+  }
+  const issuer = env['AUTH_ISSUER'] || undefined;
+  const audience = env['AUTH_AUDIENCE'] || undefined;
+  if ((secret || jwks) && (!issuer || !audience)) {
+    throw new ConfigurationError('token checks need AUTH_ISSUER and AUTH_AUDIENCE: the iss and aud your tokens carry');
+  }
+  let jwksUrl: URL | undefined;
+  if (jwks) {
+    try {
+      jwksUrl = new URL(jwks);
+    } catch {
+      throw new ConfigurationError(`AUTH_JWKS_URL is not a URL: ${jwks}`);
+    }
+  }
+  return {
+    ...(secret ? { secret } : {}),
+    ...(jwksUrl ? { jwksUrl } : {}),
+    ...(issuer ? { issuer } : {}),
+    ...(audience ? { audience } : {}),
+    roomsClaim: env['AUTH_ROOMS_CLAIM'] || 'rooms',
+    ...(origins.length > 0 ? { allowedOrigins: origins } : {}),
+  };
+}
+
+/** Whether tokens are checked (not only origins). */
+export function checksTokens(config: AuthConfig): boolean {
+  return config.secret !== undefined || config.jwksUrl !== undefined;
+}

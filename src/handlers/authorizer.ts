@@ -1,0 +1,61 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { authConfigFromEnvironment } from '../auth/auth-config.js';
+import { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
+import { ConfigurationError } from '../config/limits.js';
+import { count, invocationLogger, metricNames, publishMetrics } from './observability.js';
+
+let authorizer: ConnectionAuthorizer | undefined;
+
+/**
+ * The `$connect` REQUEST authorizer. A missing or bad token is answered by throwing
+ * `Unauthorized` (API Gateway's way to say 401); a refused origin or room claim by a Deny
+ * policy (403). The allowed rooms reach every later event in `requestContext.authorizer`.
+ */
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  const log = invocationLogger({ requestId: event.requestContext?.requestId });
+  try {
+    authorizer ??= createAuthorizer();
+    const decision = await authorizer.authorize({
+      token: event.queryStringParameters?.['token'],
+      origin: header(event, 'origin'),
+    });
+    if (decision.kind === 'unauthorized') {
+      count(metricNames.connectionsUnauthorized);
+      log.warn('connection refused', { status: 401, reason: decision.reason });
+      throw new Error('Unauthorized');
+    }
+    if (decision.kind === 'forbidden') {
+      count(metricNames.connectionsForbidden);
+      log.warn('connection refused', { status: 403, reason: decision.reason });
+      return policy('anonymous', 'Deny', event.methodArn, {});
+    }
+    return policy(decision.principalId, 'Allow', event.methodArn, decision.context);
+  } finally {
+    publishMetrics();
+  }
+}
+
+function createAuthorizer(): ConnectionAuthorizer {
+  const config = authConfigFromEnvironment();
+  if (!config) throw new ConfigurationError('the authorizer is deployed but no AUTH_* variable is set');
+  return new ConnectionAuthorizer(config);
+}
+
+function policy(
+  principalId: string,
+  effect: 'Allow' | 'Deny',
+  resource: string,
+  context: Readonly<Record<string, string>>,
+): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] },
+    context,
+  };
+}
+
+function header(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key ? headers[key] : undefined;
+}
