@@ -1,4 +1,4 @@
-import { ApiMapping, DomainName, type WebSocketApi, type WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, SecurityPolicy, type WebSocketApi, type WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { ARecord, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
@@ -16,7 +16,7 @@ export function addCustomDomain(scope: Construct, props: CustomDomainProps, api:
     domainName: props.domainName,
     validation: CertificateValidation.fromDns(props.hostedZone),
   });
-  const domainName = new DomainName(scope, 'DomainName', { domainName: props.domainName, certificate });
+  const domainName = new DomainName(scope, 'DomainName', { domainName: props.domainName, certificate, securityPolicy: SecurityPolicy.TLS_1_2 });
   new ApiMapping(scope, 'ApiMapping', { api, domainName, stage });
   new ARecord(scope, 'AliasRecord', {
     zone: props.hostedZone,

@@ -43,8 +43,11 @@ function graph(title: string, left: IMetric[], width = 8, right: IMetric[] = [])
  * DynamoDB, API Gateway and SQS report about the same minutes. docs/operations.md reads it.
  */
 export function createDashboard(scope: Construct, sources: DashboardSources): Dashboard {
-  const custom = (name: MetricName, label?: string, statistic: string = Stats.SUM) =>
-    customMetric(sources.customMetrics, name, { statistic, ...(label ? { label } : {}) });
+  const placed = new Set<MetricName>([metricNames.rejectedMessages]);
+  const custom = (name: MetricName, label?: string, statistic: string = Stats.SUM) => {
+    placed.add(name);
+    return customMetric(sources.customMetrics, name, { statistic, ...(label ? { label } : {}) });
+  };
   const api = (name: string, statistic: string = Stats.SUM) => apiGatewayMetric(sources.api, sources.stageName, name, { statistic });
   const perFunction = (metricName: string, statistic: string) =>
     (Object.entries(sources.functions) as [SignalingFunctionName, IFunction][]).map(([name, fn]) =>
@@ -126,5 +129,8 @@ export function createDashboard(scope: Construct, sources: DashboardSources): Da
       graph('API Gateway integration latency (ms)', [api('IntegrationLatency', Stats.p(99)), api('IntegrationLatency', Stats.p(50))]),
     ],
   ];
+  // A metric the handlers gained after this layout was drawn still shows up.
+  const unplaced = Object.values(metricNames).filter((name) => !placed.has(name));
+  if (unplaced.length > 0) rows.splice(5, 0, [graph('More handler metrics', unplaced.map((name) => custom(name, name)), 24)]);
   return new Dashboard(scope, 'Dashboard', { dashboardName: sources.dashboardName, widgets: rows });
 }

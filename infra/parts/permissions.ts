@@ -1,8 +1,9 @@
-import { ArnFormat, Stack, type CfnResource } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { tableDefinition } from '../../src/store/table.js';
 import type { SignalingFunctionName } from './function-names.js';
 import { acknowledgeNagFinding } from './nag.js';
@@ -41,7 +42,18 @@ export function grantTableAccess(fn: IFunction, name: SignalingFunctionName, tab
       new PolicyStatement({ actions: [...access.reverseIndex], resources: [`${table.tableArn}/index/${tableDefinition.reverseIndex.name}`] }),
     );
   }
-  table.encryptionKey?.grantEncryptDecrypt(fn);
+  const key = table.encryptionKey;
+  if (key) {
+    // What DynamoDB needs from a caller of a table under a customer managed key, on that key alone.
+    key.grantEncryptDecrypt(fn);
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      acknowledgeNagFinding(
+        fn.role ?? fn,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        `${action} is among the key permissions DynamoDB documents for callers of a table encrypted with a customer managed key; it is granted on the table's key only.`,
+      );
+    }
+  }
 }
 
 /**
@@ -56,11 +68,10 @@ export function grantPostToConnections(fn: IFunction, api: IWebSocketApi, stageN
     arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
   });
   fn.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [connections] }));
-  // cdk-nag names the finding after the resource as it renders it: references as <LogicalId>.
-  const apiLogicalId: unknown = Stack.of(api).resolve((api.node.defaultChild as CfnResource).logicalId);
+  // cdk-nag names the finding after the resource as it renders it (references as <LogicalId>).
   acknowledgeNagFinding(
     fn.role ?? fn,
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${String(apiLogicalId)}>/${stageName}/POST/@connections/*]`,
+    `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(api).resolve(connections))}]`,
     'API Gateway makes up connection ids at runtime; the wildcard stands for the connection id only, within this API, this stage and the POST method.',
   );
 }

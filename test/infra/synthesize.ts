@@ -31,14 +31,14 @@ export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;
 }
 
-/** The literal text of a value that may be an Fn::Join: references become `<ref>`. */
-export function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(flatten).join('');
-  if (value && typeof value === 'object') {
-    const join = (value as Record<string, unknown>)['Fn::Join'];
-    if (Array.isArray(join)) return (join[1] as unknown[]).map(flatten).join(join[0] as string);
-    return '<ref>';
-  }
-  return String(value);
+/** A CloudFormation value as text: `Ref`s become `<LogicalId>`, `Fn::GetAtt`s `LogicalId.Attribute`. */
+export function render(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  const intrinsic = value as Record<string, unknown>;
+  if (typeof intrinsic['Ref'] === 'string') return `<${intrinsic['Ref']}>`;
+  const getAtt = intrinsic['Fn::GetAtt'] as [string, string] | undefined;
+  if (getAtt) return `${getAtt[0]}.${getAtt[1]}`;
+  const join = intrinsic['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(render).join(join[0]);
+  return JSON.stringify(value);
 }

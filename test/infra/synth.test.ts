@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionBundle, projectRoot } from '../../infra/parts/bundling.js';
+import { routes } from '../../src/gateway/routes.js';
+
+/**
+ * `cdk synth` of the real app, by the real CDK CLI, with real esbuild bundling: what
+ * `npm run deploy` would hand to CloudFormation. Offline: telemetry, notices and the
+ * version check are off, no AWS credentials or instance metadata are reachable, and where
+ * `unshare -n` is allowed the CLI runs in a network namespace that has only loopback.
+ */
+const stackName = 'YWebrtcSignaling';
+let outdir: string;
+let result: ReturnType<typeof spawnSync>;
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
+
+function canIsolateNetwork(): boolean {
+  return spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
+}
+
+function offlineEnvironment(): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // No credentials, profiles or endpoints of any AWS account reach the CLI.
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) environment[key] = value;
+  }
+  return {
+    ...environment,
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(outdir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(outdir, 'no-aws-credentials'),
+  };
+}
+
+const resourcesOfType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
+
+describe('cdk synth of the app (CDK CLI, offline)', () => {
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
+    const cdk = [process.execPath, join(projectRoot, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '--quiet', '--output', join(outdir, 'cdk.out')];
+    const command = canIsolateNetwork() ? ['unshare', '-n', ...cdk] : cdk;
+    result = spawnSync(command[0]!, command.slice(1), { cwd: projectRoot, env: offlineEnvironment(), encoding: 'utf8', timeout: 240_000 });
+    const templateFile = join(outdir, 'cdk.out', `${stackName}.template.json`);
+    if (existsSync(templateFile)) template = JSON.parse(readFileSync(templateFile, 'utf8'));
+  }, 250_000);
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('succeeds, with cdk-nag and the CloudFormation schema checks run and nothing to report', () => {
+    expect(result.status, `${String(result.stderr)}\n${String(result.stdout)}`).toBe(0);
+    const report = JSON.parse(readFileSync(join(outdir, 'cdk.out', 'validation-report.json'), 'utf8')) as { pluginReports: { summary: { status: string } }[] };
+    for (const plugin of report.pluginReports) expect(plugin.summary.status).toBe('success');
+  });
+
+  it('holds the whole service', () => {
+    expect(resourcesOfType('AWS::DynamoDB::GlobalTable')).toHaveLength(1);
+    expect(resourcesOfType('AWS::Lambda::Function')).toHaveLength(4);
+    for (const fn of resourcesOfType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    }
+    expect(resourcesOfType('AWS::ApiGatewayV2::Api')[0]!.Properties['RouteSelectionExpression']).toBe('$request.body.type');
+    expect(resourcesOfType('AWS::ApiGatewayV2::Route').map((route) => route.Properties['RouteKey']).sort()).toEqual(Object.keys(routes).sort());
+    expect(resourcesOfType('AWS::ApiGatewayV2::Integration').map((i) => i.Properties['IntegrationType']).sort()).toEqual(['AWS_PROXY', 'AWS_PROXY', 'AWS_PROXY', 'MOCK']);
+    expect(resourcesOfType('AWS::ApiGatewayV2::IntegrationResponse')[0]!.Properties['ResponseTemplates']).toEqual({ $default: '{"type":"pong"}' });
+    expect(resourcesOfType('AWS::ApiGatewayV2::RouteResponse')).toHaveLength(1);
+    expect(resourcesOfType('AWS::ApiGatewayV2::Stage')).toHaveLength(1);
+    const [mapping] = resourcesOfType('AWS::Lambda::EventSourceMapping');
+    expect(mapping!.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], BisectBatchOnFunctionError: true });
+    expect(mapping!.Properties['FilterCriteria']).toBeDefined();
+    expect(resourcesOfType('AWS::SQS::Queue')).toHaveLength(1);
+    expect(resourcesOfType('AWS::CloudWatch::Alarm')).toHaveLength(12);
+    expect(resourcesOfType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    expect(Object.keys(template.Outputs).sort()).toEqual(['DashboardName', 'SignalingUrl', 'TableName']);
+  });
+
+  it('bundles each function into one minified ES module with a source map and the AWS SDK inside', () => {
+    const code = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((fn) => (fn as unknown as { Metadata: Record<string, string> }).Metadata['aws:asset:path']!);
+    expect(code).toHaveLength(4);
+    for (const assetPath of code) {
+      const dir = join(outdir, 'cdk.out', assetPath);
+      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(bundle.startsWith(functionBundle.banner)).toBe(true);
+      // Minified: long lines (template literals keep a few line breaks), not one statement a line.
+      expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(5_000);
+      // The dependencies are inside: no import or require of them is left for the runtime.
+      expect(bundle).not.toMatch(/(?:from|import|require)\s*\(?\s*"(?:@aws-sdk\/|@smithy\/|@aws-lambda-powertools\/|electrodb)/);
+      expect(bundle).toContain('sourceMappingURL=index.mjs.map');
+    }
+  });
+});
