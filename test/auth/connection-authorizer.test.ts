@@ -52,7 +52,7 @@ describe('ConnectionAuthorizer with a shared secret (HS256)', () => {
 describe('ConnectionAuthorizer with a JWKS (RS256, ES256)', () => {
   let server: Server;
   let jwksUrl: URL;
-  const keys: { alg: string; privateKey: CryptoKey; kid: string }[] = [];
+  const keys: { alg: string; privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; kid: string }[] = [];
 
   beforeAll(async () => {
     const jwks: object[] = [];

@@ -16,8 +16,7 @@ describe('PublishRateLimiter', () => {
   });
 
   it('forgets the least recently seen connections beyond its size', () => {
-    let now = 0;
-    const limiter = new PublishRateLimiter(1, 1, 2, () => now);
+    const limiter = new PublishRateLimiter(1, 1, 2, () => 0);
     expect(limiter.allow('a')).toBe(true);
     expect(limiter.allow('a')).toBe(false);
     limiter.allow('b');
