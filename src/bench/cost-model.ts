@@ -116,7 +116,14 @@ function estimate(design: Estimate['design'], lines: CostLine[]): Estimate {
 
 const perMillion = (quantity: number, price: number) => (quantity / 1e6) * price;
 
-const apiMessages = (n: number): CostLine => ({ item: 'API Gateway messages', quantity: n, unit: 'messages', usd: perMillion(n, prices.apiGateway.perMillionMessages) });
+const apiMessages = (n: number): CostLine => ({
+  item: 'API Gateway messages',
+  quantity: n,
+  unit: 'messages',
+  usd:
+    perMillion(Math.min(n, 1e9), prices.apiGateway.perMillionMessages) +
+    perMillion(Math.max(0, n - 1e9), prices.apiGateway.perMillionMessagesAfterBillion),
+});
 const apiMinutes = (n: number): CostLine => ({ item: 'API Gateway connection minutes', quantity: n, unit: 'minutes', usd: perMillion(n, prices.apiGateway.perMillionConnectionMinutes) });
 const lambdaRequests = (n: number): CostLine => ({ item: 'Lambda requests', quantity: n, unit: 'requests', usd: perMillion(n, prices.lambda.perMillionRequests) });
 const lambdaCompute = (n: number): CostLine => ({ item: 'Lambda compute', quantity: n, unit: 'GB-s', usd: n * prices.lambda.perGbSecond });

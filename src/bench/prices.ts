@@ -7,8 +7,10 @@ export const prices = {
   asOf: '2025',
   region: 'us-east-1',
   apiGateway: {
-    /** WebSocket messages, both directions, metered in 32 KB units (first billion a month). */
+    /** WebSocket messages, both directions, metered in 32 KB units: the first billion a month. */
     perMillionMessages: 1.0,
+    /** Every message a month past the first billion. */
+    perMillionMessagesAfterBillion: 0.8,
     perMillionConnectionMinutes: 0.25,
   },
   lambda: {

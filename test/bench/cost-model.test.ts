@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { estimateOurs, estimatePredecessor, trafficOf } from '../../src/bench/cost-model.js';
+
+const workload = { connections: 1_000, rooms: 500, hours: 730, sessionMinutes: 60 };
+
+describe('cost model', () => {
+  it('derives y-webrtc traffic: a ping every 15 s, an announce and 10 signals per peer already in the room', () => {
+    const traffic = trafficOf(workload);
+    expect(traffic.pings).toBe(1_000 * 730 * 60 * 4);
+    expect(traffic.sessions).toBe(730_000);
+    expect(traffic.publishes).toBe(730_000 * 11);
+    expect(traffic.deliveries).toBe(730_000 * 11 * 2);
+  });
+
+  it('charges the predecessor a Lambda request per ping and a table Scan per disconnect, and this design neither', () => {
+    const ours = estimateOurs(workload);
+    const predecessor = estimatePredecessor(workload);
+    const line = (estimate: typeof ours, item: string) => estimate.lines.find((l) => l.item === item)!;
+    const pings = trafficOf(workload).pings;
+    expect(line(predecessor, 'Lambda requests').quantity - line(ours, 'Lambda requests').quantity).toBeGreaterThanOrEqual(pings - 2 * 730_000);
+    // Scans grow with the rooms in the table; ours do not.
+    const bigger = { ...workload, rooms: 50_000, connections: 100_000 };
+    const readsPerSession = (estimate: typeof ours, w: typeof workload) => line(estimate, 'DynamoDB read units').quantity / trafficOf(w).sessions;
+    expect(readsPerSession(estimateOurs(bigger), bigger)).toBeCloseTo(readsPerSession(ours, workload));
+    expect(readsPerSession(estimatePredecessor(bigger), bigger)).toBeGreaterThan(40 * readsPerSession(predecessor, workload));
+  });
+
+  it('prices messages past the first billion at the lower tier', () => {
+    const huge = { ...workload, connections: 100_000, rooms: 50_000 };
+    const messages = estimateOurs(huge).lines.find((l) => l.item === 'API Gateway messages')!;
+    expect(messages.usd).toBeCloseTo(1_000 + ((messages.quantity - 1e9) / 1e6) * 0.8, 2);
+  });
+});
