@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
@@ -49,7 +49,13 @@ export class YWebrtcSignalingStack extends Stack {
 
   /** CloudWatch can publish to an encrypted topic only through a customer managed key that lets it. */
   private createAlarmTopic(email: string): Topic {
-    const key = new Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts the alarm notifications of y-webrtc signaling' });
+    // It encrypts notifications in flight only, so it goes with the stack (after KMS's waiting period).
+    const key = new Key(this, 'AlarmTopicKey', {
+      enableKeyRotation: true,
+      description: 'Encrypts the alarm notifications of y-webrtc signaling',
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     const topic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'y-webrtc signaling alarms' });
     topic.addSubscription(new EmailSubscription(email));

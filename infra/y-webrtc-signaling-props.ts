@@ -93,6 +93,14 @@ export interface YWebrtcSignalingProps {
   readonly memorySize?: Partial<Record<SignalingFunctionName, number>>;
 
   /**
+   * Run the functions with `NODE_OPTIONS=--enable-source-maps`, so stack traces in the logs
+   * name the TypeScript sources. Costs about 30 ms of CPU on each cold start (docs/deploy.md);
+   * without it the maps still ship in the bundle, for mapping traces by hand.
+   * @default true
+   */
+  readonly sourceMapStackTraces?: boolean;
+
+  /**
    * Access logging of the stage to CloudWatch Logs. API Gateway writes them only when the
    * account has a CloudWatch Logs role (see {@link createApiGatewayLogsRole}).
    * @default true

@@ -76,7 +76,12 @@ export class YWebrtcSignaling extends Construct {
     const memorySize = { ...signalingDefaults.memorySize, ...props.memorySize };
     const functions = {} as Record<SignalingFunctionName, NodejsFunction>;
     for (const name of signalingFunctionNames) {
-      functions[name] = createSignalingFunction(this, name, { memorySize: memorySize[name], logRetention, environment });
+      functions[name] = createSignalingFunction(this, name, {
+        memorySize: memorySize[name],
+        logRetention,
+        environment,
+        sourceMapStackTraces: props.sourceMapStackTraces ?? true,
+      });
       grantTableAccess(functions[name], name, this.table);
     }
     this.functions = functions;

@@ -12,6 +12,7 @@ export interface SignalingFunctionOptions {
   readonly memorySize: number;
   readonly logRetention: RetentionDays;
   readonly environment: Record<string, string>;
+  readonly sourceMapStackTraces: boolean;
 }
 
 /** Longest run of each function: message must answer within API Gateway's 29 s integration timeout. */
@@ -70,8 +71,7 @@ export function createSignalingFunction(scope: Construct, name: SignalingFunctio
     bundling: cdkBundling,
     environment: {
       ...options.environment,
-      // Stack traces name the TypeScript sources; the maps are in the bundle.
-      NODE_OPTIONS: '--enable-source-maps',
+      ...(options.sourceMapStackTraces ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
     },
   });
   acknowledgeNagFinding(

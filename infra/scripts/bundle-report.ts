@@ -28,8 +28,11 @@ interface Measurement {
   readonly bytes: number;
   readonly zippedBytes: number;
   readonly mapBytes: number;
+  /** Wall-clock milliseconds of the import, median. */
   readonly importMs: number;
-  readonly importWithSourceMapsMs: number;
+  /** CPU milliseconds (user + system) of the import, median: steadier than wall time on a busy machine. */
+  readonly importCpuMs: number;
+  readonly importCpuWithSourceMapsMs: number;
 }
 
 async function bundle(name: SignalingFunctionName, sdk: SdkPlacement): Promise<string> {
@@ -52,15 +55,25 @@ async function bundle(name: SignalingFunctionName, sdk: SdkPlacement): Promise<s
   return outfile;
 }
 
-/** Milliseconds from just before `import()` to its settling, in a Node process of its own. */
-function importTime(file: string, nodeOptions: readonly string[]): number {
-  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+interface ImportTiming {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/** One import of the bundle in a Node process of its own, timed from just before `import()` to its settling. */
+function importOnce(file: string, nodeOptions: readonly string[]): ImportTiming {
+  const script = [
+    'const c=process.cpuUsage(),t=performance.now();',
+    `await import(${JSON.stringify(pathToFileURL(file).href)});`,
+    'const w=performance.now()-t,u=process.cpuUsage(c);',
+    'process.stdout.write(JSON.stringify({wallMs:w,cpuMs:(u.user+u.system)/1000}));',
+  ].join('');
   const output = execFileSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
     cwd: projectRoot,
     env: { PATH: process.env['PATH'], AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1' },
     encoding: 'utf8',
   });
-  return Number(output);
+  return JSON.parse(output) as ImportTiming;
 }
 
 function median(values: readonly number[]): number {
@@ -69,23 +82,51 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function medianImportTime(file: string, nodeOptions: readonly string[] = []): number {
-  importTime(file, nodeOptions); // the first run warms the file cache, as Lambda's disk is warm too
-  return median(Array.from({ length: runs }, () => importTime(file, nodeOptions)));
+interface Variant {
+  readonly name: SignalingFunctionName;
+  readonly sdk: SdkPlacement;
+  readonly file: string;
 }
 
-async function measure(name: SignalingFunctionName, sdk: SdkPlacement): Promise<Measurement> {
-  const file = await bundle(name, sdk);
-  const code = readFileSync(file);
-  return {
-    name,
-    sdk,
-    bytes: code.length,
-    zippedBytes: deflateRawSync(code).length,
-    mapBytes: statSync(`${file}.map`).size,
-    importMs: medianImportTime(file),
-    importWithSourceMapsMs: medianImportTime(file, ['--enable-source-maps']),
-  };
+/**
+ * Times every variant, round-robin, so each sees the same load on a shared machine. The
+ * first round warms the file cache (Lambda's disk is warm for the runtime's SDK too) and
+ * is not counted.
+ */
+function timeImports(variants: readonly Variant[]): Map<Variant, { plain: ImportTiming[]; sourceMaps: ImportTiming[] }> {
+  const timings = new Map(variants.map((variant) => [variant, { plain: [] as ImportTiming[], sourceMaps: [] as ImportTiming[] }]));
+  for (let round = 0; round <= runs; round++) {
+    for (const variant of variants) {
+      const plain = importOnce(variant.file, []);
+      const sourceMaps = importOnce(variant.file, ['--enable-source-maps']);
+      if (round === 0) continue;
+      timings.get(variant)!.plain.push(plain);
+      timings.get(variant)!.sourceMaps.push(sourceMaps);
+    }
+  }
+  return timings;
+}
+
+async function measureAll(): Promise<Measurement[]> {
+  const variants: Variant[] = [];
+  for (const sdk of ['bundled', 'runtime'] as const) {
+    for (const name of signalingFunctionNames) variants.push({ name, sdk, file: await bundle(name, sdk) });
+  }
+  const timings = timeImports(variants);
+  return variants.map((variant) => {
+    const code = readFileSync(variant.file);
+    const { plain, sourceMaps } = timings.get(variant)!;
+    return {
+      name: variant.name,
+      sdk: variant.sdk,
+      bytes: code.length,
+      zippedBytes: deflateRawSync(code).length,
+      mapBytes: statSync(`${variant.file}.map`).size,
+      importMs: median(plain.map((t) => t.wallMs)),
+      importCpuMs: median(plain.map((t) => t.cpuMs)),
+      importCpuWithSourceMapsMs: median(sourceMaps.map((t) => t.cpuMs)),
+    };
+  });
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
@@ -93,19 +134,19 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 function table(measurements: readonly Measurement[]): string {
   const header = [
-    '| function | AWS SDK | bundle | zipped | source map | import (median) | import with `--enable-source-maps` |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| function | AWS SDK | bundle | zipped | source map | import, wall | import, CPU | import, CPU, `--enable-source-maps` |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const rows = measurements.map(
     (m) =>
-      `| ${m.name} | ${m.sdk === 'bundled' ? 'bundled' : 'from the runtime'} | ${kb(m.bytes)} | ${kb(m.zippedBytes)} | ${kb(m.mapBytes)} | ${ms(m.importMs)} | ${ms(m.importWithSourceMapsMs)} |`,
+      `| ${m.name} | ${m.sdk === 'bundled' ? 'bundled' : 'from the runtime'} | ${kb(m.bytes)} | ${kb(m.zippedBytes)} | ${kb(m.mapBytes)} | ${ms(m.importMs)} | ${ms(m.importCpuMs)} | ${ms(m.importCpuWithSourceMapsMs)} |`,
   );
   return [...header, ...rows].join('\n');
 }
 
 function conditions(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  return `Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpu} (${cpus().length} cores), median of ${runs} fresh processes after one warm-up. "from the runtime" loads the SDK from node_modules here, as Lambda loads its own copy from disk.`;
+  return `Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpu} (${cpus().length} cores), medians of ${runs} fresh processes per cell after one warm-up round, all variants taken in turn. "from the runtime" loads the SDK from node_modules here, as Lambda loads its own copy from disk. CPU time (user + system) moves less than wall time when other work shares the machine.`;
 }
 
 function writeIntoDeployDoc(section: string): boolean {
@@ -124,10 +165,7 @@ function writeIntoDeployDoc(section: string): boolean {
 
 rmSync(outputRoot, { recursive: true, force: true });
 mkdirSync(outputRoot, { recursive: true });
-const measurements: Measurement[] = [];
-for (const sdk of ['bundled', 'runtime'] as const) {
-  for (const name of signalingFunctionNames) measurements.push(await measure(name, sdk));
-}
+const measurements = await measureAll();
 const section = `${table(measurements)}\n\n${conditions()}`;
 console.log(section);
 console.log(writeIntoDeployDoc(section) ? `\nwritten to ${deployDoc}` : `\n${deployDoc} has no bundle-report markers: nothing written`);

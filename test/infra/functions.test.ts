@@ -71,7 +71,7 @@ describe('the functions', () => {
     });
   });
 
-  it('take limits, Powertools settings, log retention and memory as props', () => {
+  it('take limits, Powertools settings, log retention, memory and source-mapped traces as props', () => {
     const { template } = synthesize({
       signaling: {
         limits: { maxTopicBytes: 256, fanOutConcurrency: 8 },
@@ -80,8 +80,10 @@ describe('the functions', () => {
         logLevel: 'DEBUG',
         logRetention: 7,
         memorySize: { message: 1024 },
+        sourceMapStackTraces: false,
       },
     });
+    template.allResourcesProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ NODE_OPTIONS: Match.absent() }) } });
     template.hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: 1024,
       Environment: {
