@@ -18,14 +18,16 @@ interface TableAccess {
 /**
  * The DynamoDB calls each function makes, read from src/store/dynamo-subscription-store.ts
  * (ElectroDB: put → PutItem, delete → DeleteItem, batch put/delete → BatchWriteItem,
- * query → Query). A call the code starts making needs a line here first.
+ * query → Query). A call the code starts making needs a line here first:
+ * test/infra/permissions-match-code.test.ts runs the handlers and compares.
  */
 export const tableAccess: Record<SignalingFunctionName, TableAccess> = {
   // putConnection
   connect: { table: ['dynamodb:PutItem'], reverseIndex: [] },
-  // subscribe/unsubscribe (batches), subscribersOf (Query on the table), a gone receiver
-  // (batch delete of its edge, DeleteItem of its connection item)
-  message: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], reverseIndex: [] },
+  // subscribe/unsubscribe (batches), subscribersOf (Query on the table), topicsOf before a
+  // subscribe (Query on gsi1, for the per-connection topic limit), a gone receiver (batch
+  // delete of its edge, DeleteItem of its connection item)
+  message: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], reverseIndex: ['dynamodb:Query'] },
   // deleteConnection
   disconnect: { table: ['dynamodb:DeleteItem'], reverseIndex: [] },
   // topicsOf (Query on gsi1), then batch deletes; the stream read is granted by its event source

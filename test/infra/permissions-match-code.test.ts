@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
+import { ensureTable } from '../../src/local/create-table.js';
+import { entityNameAttribute, entityNames, tableDefinition } from '../../src/store/table.js';
+import type { SignalingFunctionName } from '../../infra/parts/function-names.js';
+import { tableAccess } from '../../infra/parts/permissions.js';
+
+/**
+ * The grants of infra/parts/permissions.ts against what the handlers really call: each
+ * handler runs its paths against DynamoDB Local, an SDK middleware records every call with
+ * its target (table or gsi1), and the calls must be exactly the grants, nothing more (a call
+ * that would be AccessDenied on AWS) and nothing less (a grant no code uses).
+ */
+const reverseIndex = tableDefinition.reverseIndex.name;
+const calls = new Map<SignalingFunctionName, Set<string>>();
+let current: SignalingFunctionName | undefined;
+let management: Server;
+const goneConnections = new Set<string>();
+
+interface CallInput {
+  readonly TableName?: string;
+  readonly IndexName?: string;
+}
+
+function record(commandName: string, input: CallInput): void {
+  if (!current) return;
+  const action = `dynamodb:${commandName.replace(/Command$/, '')}`;
+  const target = input.IndexName ? input.IndexName : 'table';
+  if (!calls.has(current)) calls.set(current, new Set());
+  calls.get(current)!.add(`${action} ${target}`);
+}
+
+async function as<T>(name: SignalingFunctionName, run: () => Promise<T>): Promise<T> {
+  current = name;
+  try {
+    return await run();
+  } finally {
+    current = undefined;
+  }
+}
+
+function webSocketEvent(connectionId: string, routeKey: string, body?: unknown): WebSocketEvent {
+  const now = Date.now();
+  return {
+    requestContext: {
+      routeKey,
+      eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
+      connectionId,
+      requestId: randomUUID(),
+      domainName: '127.0.0.1',
+      stage: 'test',
+      apiId: 'test',
+      connectedAt: now,
+      requestTimeEpoch: now,
+      messageDirection: 'IN',
+      identity: { sourceIp: '127.0.0.1' },
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    isBase64Encoded: false,
+  };
+}
+
+function connectionRemoved(connectionId: string): DynamoDBStreamEvent {
+  return {
+    Records: [
+      {
+        eventID: randomUUID(),
+        eventName: 'REMOVE',
+        dynamodb: { OldImage: { [entityNameAttribute]: { S: entityNames.connection }, connectionId: { S: connectionId } } },
+      },
+    ],
+  };
+}
+
+const lambdaContext = { awsRequestId: 'test', functionName: 'cleanup', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+describe('the IAM grants match the calls of the code', () => {
+  beforeAll(async () => {
+    // The management API: receivers listed in goneConnections answer 410, the others take the message.
+    management = createServer((request, response) => {
+      const id = decodeURIComponent(request.url?.split('/@connections/')[1] ?? '');
+      request.resume();
+      if (goneConnections.has(id)) {
+        response.writeHead(410, { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException' });
+        response.end(JSON.stringify({ message: 'gone' }));
+      } else {
+        response.writeHead(200).end();
+      }
+    });
+    await new Promise<void>((resolve) => management.listen(0, '127.0.0.1', resolve));
+    const tableName = `test-${randomUUID()}`;
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+      CONNECTIONS_ENDPOINT: `http://127.0.0.1:${(management.address() as AddressInfo).port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await ensureTable(client, tableName);
+    client.destroy();
+    const { dependencies } = await import('../../src/handlers/dependencies.js');
+    dependencies().dynamoDb.middlewareStack.add(
+      (next, context) => async (args) => {
+        record(context.commandName ?? 'unknown', args.input as CallInput);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCalls' },
+    );
+  });
+
+  afterAll(() => new Promise<void>((resolve) => management.close(() => resolve())));
+
+  it('while every path of every handler runs', async () => {
+    const { handler: connect } = await import('../../src/handlers/connect.js');
+    const { handler: message } = await import('../../src/handlers/message.js');
+    const { handler: disconnect } = await import('../../src/handlers/disconnect.js');
+    const { handler: cleanup } = await import('../../src/handlers/cleanup.js');
+    const [alice, bob] = [`alice-${randomUUID()}`, `bob-${randomUUID()}`];
+    const ok = { statusCode: 200 };
+
+    expect(await as('connect', () => connect(webSocketEvent(alice, '$connect')))).toEqual(ok);
+    expect(await as('connect', () => connect(webSocketEvent(bob, '$connect')))).toEqual(ok);
+    for (const who of [alice, bob]) {
+      expect(await as('message', () => message(webSocketEvent(who, 'subscribe', { type: 'subscribe', topics: ['room', 'lobby'] })))).toEqual(ok);
+    }
+    goneConnections.add(bob);
+    expect(await as('message', () => message(webSocketEvent(alice, 'publish', { type: 'publish', topic: 'room', data: { type: 'announce', from: 'a' } })))).toEqual(ok);
+    expect(await as('message', () => message(webSocketEvent(alice, 'unsubscribe', { type: 'unsubscribe', topics: ['room'] })))).toEqual(ok);
+    expect(await as('disconnect', () => disconnect(webSocketEvent(alice, '$disconnect')))).toEqual(ok);
+    expect(await as('cleanup', () => cleanup(connectionRemoved(alice), lambdaContext))).toEqual({ batchItemFailures: [] });
+  });
+
+  for (const name of ['connect', 'message', 'disconnect', 'cleanup'] as const) {
+    it(`${name}: exactly the calls it is granted`, () => {
+      const granted = [...tableAccess[name].table.map((action) => `${action} table`), ...tableAccess[name].reverseIndex.map((action) => `${action} ${reverseIndex}`)];
+      expect([...(calls.get(name) ?? [])].sort()).toEqual(granted.sort());
+    });
+  }
+});
