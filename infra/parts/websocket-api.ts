@@ -76,6 +76,13 @@ export function createSignalingApi(scope: Construct, options: SignalingApiOption
       ? { destination: new LogGroupLogDestination(options.accessLogGroup), format: accessLogFormat }
       : undefined,
   });
+  if (!options.accessLogGroup) {
+    acknowledgeNagFinding(
+      stage,
+      'AwsSolutions-APIG1',
+      'Access logging was turned off with the accessLogs prop (for an account without an API Gateway logging role); the functions still log every request they handle, and API Gateway still reports its metrics.',
+    );
+  }
   // The first automatic deployment then already holds every route.
   for (const route of Object.values(created)) stage.node.addDependency(route);
   return { api, stage, routes: created };

@@ -48,6 +48,12 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(findingsOf(app)).toEqual([]);
   });
 
+  it('find nothing unacknowledged with access logs turned off, which is acknowledged as a choice', () => {
+    const { app } = synthesize({ signaling: { accessLogs: false } });
+    expect(findingsOf(app)).toEqual([]);
+    expect(acknowledgmentsOf(app).map(({ id }) => id)).toContain('AwsSolutions-APIG1');
+  });
+
   it('find nothing unacknowledged with a customer managed table key', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Keyed', { env: { region: 'eu-west-1' } });
