@@ -1,7 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { YWebrtcSignalingStackProps } from './stack.js';
-import type { LogLevel } from './y-webrtc-signaling-props.js';
+import { SecretValue } from 'aws-cdk-lib';
+import type { AuthorizationProps, LogLevel } from './y-webrtc-signaling-props.js';
 
 /**
  * The app's settings, from CDK context (`cdk deploy -c key=value`, or `context` in
@@ -40,6 +41,7 @@ export function appSettings(app: Construct): AppSettings {
   const burstLimit = number('throttleBurstLimit');
   // Off for throwaway stacks: the table goes with the stack.
   const disposable = flag('disposable') ?? false;
+  const authorization = authorizationSettings(get);
 
   return {
     stackName: get('stackName') ?? 'YWebrtcSignaling',
@@ -54,8 +56,28 @@ export function appSettings(app: Construct): AppSettings {
         deletionProtection: disposable ? false : undefined,
         accessLogs: flag('accessLogs'),
         createApiGatewayLogsRole: flag('createApiGatewayLogsRole'),
+        authorization,
       },
       customDomain: domainName && hostedZoneId && hostedZoneName ? { domainName, hostedZoneId, zoneName: hostedZoneName } : undefined,
     },
+  };
+}
+
+/**
+ * `authJwksUrl`, or `authSecretName` (a Secrets Manager secret holding the HS256 key), with
+ * `authIssuer` and `authAudience`; `authRoomsClaim` and `authAllowedOrigins` (comma-separated).
+ */
+function authorizationSettings(get: (key: string) => string | undefined): AuthorizationProps | undefined {
+  const jwksUrl = get('authJwksUrl');
+  const secretName = get('authSecretName');
+  const allowedOrigins = get('authAllowedOrigins')?.split(',').map((origin) => origin.trim()).filter(Boolean);
+  if (!jwksUrl && !secretName && !allowedOrigins?.length) return undefined;
+  return {
+    ...(jwksUrl ? { jwksUrl } : {}),
+    ...(secretName ? { jwtSecret: SecretValue.secretsManager(secretName) } : {}),
+    issuer: get('authIssuer'),
+    audience: get('authAudience'),
+    roomsClaim: get('authRoomsClaim'),
+    ...(allowedOrigins?.length ? { allowedOrigins } : {}),
   };
 }

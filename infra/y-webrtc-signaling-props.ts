@@ -4,7 +4,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Limits } from '../src/config/limits.js';
+import type { AuthorizationProps } from './parts/authorizer.js';
 import type { SignalingFunctionName } from './parts/function-names.js';
+
+export type { AuthorizationProps } from './parts/authorizer.js';
 
 /** The log levels Powertools Logger accepts in POWERTOOLS_LOG_LEVEL. */
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
@@ -16,6 +19,13 @@ export interface YWebrtcSignalingProps {
    * @default 'prod'
    */
   readonly stageName?: string;
+
+  /**
+   * Require a JWT in `?token=…` (and/or an allowed Origin) on `$connect`, checked by a Lambda
+   * REQUEST authorizer; rooms outside the token's rooms claim are refused per message.
+   * @default - anyone may connect, as to y-webrtc's reference server
+   */
+  readonly authorization?: AuthorizationProps;
 
   /**
    * Route throttling of the stage, applied to every route (`ping` included).

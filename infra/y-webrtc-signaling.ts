@@ -8,6 +8,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { limitEnvironmentVariables, limitsFromEnvironment, type Limits } from '../src/config/limits.js';
 import { createAlarms, defaultAlarmThresholds } from './parts/alarms.js';
+import { createConnectAuthorizer } from './parts/authorizer.js';
 import { createApiGatewayLogsRole } from './parts/api-gateway-logs-role.js';
 import { connectCleanupToStream } from './parts/cleanup-source.js';
 import { addCustomDomain } from './parts/custom-domain.js';
@@ -46,6 +47,8 @@ export class YWebrtcSignaling extends Construct {
   readonly url: string;
   readonly table: TableV2;
   readonly functions: Readonly<Record<SignalingFunctionName, NodejsFunction>>;
+  /** The `$connect` authorizer's function, when `authorization` is set. */
+  readonly authorizerFunction?: NodejsFunction;
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   /** Stream records the cleanup could not process end up here. */
@@ -90,11 +93,20 @@ export class YWebrtcSignaling extends Construct {
       props.accessLogs === false
         ? undefined
         : new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const connectAuthorizer = props.authorization
+      ? createConnectAuthorizer(this, props.authorization, {
+          logRetention,
+          environment: { POWERTOOLS_SERVICE_NAME: environment.POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: environment.POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL: environment.POWERTOOLS_LOG_LEVEL },
+          sourceMapStackTraces: props.sourceMapStackTraces ?? true,
+        })
+      : undefined;
+    this.authorizerFunction = connectAuthorizer?.function;
     const { api, stage } = createSignalingApi(this, {
       functions,
       stageName,
       throttle: props.throttle ?? signalingDefaults.throttle,
       accessLogGroup,
+      ...(connectAuthorizer ? { connectAuthorizer: connectAuthorizer.authorizer } : {}),
     });
     this.api = api;
     this.stage = stage;

@@ -4,3 +4,6 @@ import type { FunctionName } from '../../src/gateway/routes.js';
 export type SignalingFunctionName = FunctionName | 'cleanup';
 
 export const signalingFunctionNames = ['connect', 'message', 'disconnect', 'cleanup'] as const satisfies readonly SignalingFunctionName[];
+
+/** Every function the construct may create: the authorizer only when authorization is configured. */
+export type LambdaFunctionName = SignalingFunctionName | 'authorizer';

@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionBundle, handlerEntry, projectRoot } from './bundling.js';
-import type { SignalingFunctionName } from './function-names.js';
+import type { LambdaFunctionName } from './function-names.js';
 import { acknowledgeNagFinding } from './nag.js';
 
 export interface SignalingFunctionOptions {
@@ -16,14 +16,16 @@ export interface SignalingFunctionOptions {
 }
 
 /** Longest run of each function: message must answer within API Gateway's 29 s integration timeout. */
-const timeouts: Record<SignalingFunctionName, Duration> = {
+const timeouts: Record<LambdaFunctionName, Duration> = {
+  authorizer: Duration.seconds(10),
   connect: Duration.seconds(10),
   message: Duration.seconds(29),
   disconnect: Duration.seconds(10),
   cleanup: Duration.seconds(60),
 };
 
-const descriptions: Record<SignalingFunctionName, string> = {
+const descriptions: Record<LambdaFunctionName, string> = {
+  authorizer: 'y-webrtc signaling: $connect REQUEST authorizer (JWT in ?token=, room scope, origins)',
   connect: 'y-webrtc signaling: $connect stores the connection',
   message: 'y-webrtc signaling: subscribe, unsubscribe, publish and $default',
   disconnect: 'y-webrtc signaling: $disconnect deletes the connection',
@@ -48,7 +50,7 @@ const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
  * may only write to the function's own log group: every other permission is granted
  * explicitly (see permissions.ts).
  */
-export function createSignalingFunction(scope: Construct, name: SignalingFunctionName, options: SignalingFunctionOptions): NodejsFunction {
+export function createSignalingFunction(scope: Construct, name: LambdaFunctionName, options: SignalingFunctionOptions): NodejsFunction {
   const id = pascal(name);
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: options.logRetention, removalPolicy: RemovalPolicy.DESTROY });
   const role = new Role(scope, `${id}Role`, {

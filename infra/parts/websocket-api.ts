@@ -6,6 +6,7 @@ import {
   WebSocketApi,
   WebSocketIntegration,
   WebSocketStage,
+  type IWebSocketRouteAuthorizer,
   type WebSocketRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration, WebSocketMockIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -21,6 +22,8 @@ export interface SignalingApiOptions {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Where the stage writes its access log, if it logs. */
   readonly accessLogGroup?: ILogGroup;
+  /** Runs before `$connect` when authorization is configured. */
+  readonly connectAuthorizer?: IWebSocketRouteAuthorizer;
 }
 
 export interface SignalingApi {
@@ -29,9 +32,8 @@ export interface SignalingApi {
   readonly routes: Readonly<Record<RouteKey, WebSocketRoute>>;
 }
 
-// Where a REQUEST authorizer goes when the service gets one: the $connect route's options.
 const openConnectReason =
-  'y-webrtc clients connect without credentials, as to the reference server; rooms are protected end to end by the room password. A Lambda REQUEST authorizer on $connect is a planned addition.';
+  'Authorization was not configured (the authorization prop): y-webrtc clients connect without credentials, as to the reference server; rooms are protected end to end by the room password.';
 const authorizedOnConnectReason =
   'A WebSocket API authorizes on $connect only: every message on this route travels on a connection $connect already admitted.';
 
@@ -60,11 +62,13 @@ export function createSignalingApi(scope: Construct, options: SignalingApiOption
 
   const created = {} as Record<RouteKey, WebSocketRoute>;
   for (const [routeKey, target] of Object.entries(routes) as [RouteKey, RouteTarget][]) {
+    const authorizer = routeKey === '$connect' ? options.connectAuthorizer : undefined;
     created[routeKey] =
       target.kind === 'function'
-        ? api.addRoute(routeKey, { integration: integrationOf(target.function) })
+        ? api.addRoute(routeKey, { integration: integrationOf(target.function), ...(authorizer ? { authorizer } : {}) })
         : addAnsweringRoute(api, routeKey, target.response);
-    acknowledgeNagFinding(created[routeKey], 'AwsSolutions-APIG4', routeKey === '$connect' ? openConnectReason : authorizedOnConnectReason);
+    if (routeKey !== '$connect') acknowledgeNagFinding(created[routeKey], 'AwsSolutions-APIG4', authorizedOnConnectReason);
+    else if (!authorizer) acknowledgeNagFinding(created[routeKey], 'AwsSolutions-APIG4', openConnectReason);
   }
 
   const stage = new WebSocketStage(scope, 'Stage', {

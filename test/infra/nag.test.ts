@@ -11,7 +11,10 @@ import { synthesize } from './synthesize.js';
 const everything = {
   alarmEmail: 'ops@example.com',
   customDomain: { domainName: 'signaling.example.com', hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' },
-  signaling: { createApiGatewayLogsRole: true },
+  signaling: {
+    createApiGatewayLogsRole: true,
+    authorization: { jwksUrl: 'https://idp.example.com/jwks.json', issuer: 'https://idp.example.com/', audience: 'signaling', allowedOrigins: ['https://app.example.com'] },
+  },
 };
 
 function findingsOf(scope: IConstruct): string[] {
@@ -43,9 +46,11 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(findingsOf(app)).toEqual([]);
   });
 
-  it('find nothing unacknowledged with every option on: custom domain, alarm e-mail, logging role', () => {
+  it('find nothing unacknowledged with every option on: custom domain, alarm e-mail, logging role, authorizer', () => {
     const { app } = synthesize(everything);
     expect(findingsOf(app)).toEqual([]);
+    // With the authorizer, $connect needs no acknowledgment for having no authorization.
+    expect(acknowledgmentsOf(app).filter(({ id, path }) => id === 'AwsSolutions-APIG4' && path.includes('$connect'))).toEqual([]);
   });
 
   it('find nothing unacknowledged with access logs turned off, which is acknowledged as a choice', () => {

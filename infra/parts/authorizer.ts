@@ -1,0 +1,81 @@
+import type { SecretValue } from 'aws-cdk-lib';
+import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Token } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { authConfigFromEnvironment, checksTokens } from '../../src/auth/auth-config.js';
+import { createSignalingFunction } from './functions.js';
+
+/** Who may connect: docs/security.md. At least one of `jwtSecret`, `jwksUrl` and `allowedOrigins`. */
+export interface AuthorizationProps {
+  /**
+   * HS256 shared secret, at least 32 bytes. Prefer `SecretValue.secretsManager(...)`: the
+   * template then holds a reference that CloudFormation resolves, not the secret.
+   * @default - no shared secret
+   */
+  readonly jwtSecret?: SecretValue;
+  /**
+   * JWKS URL of the identity provider, for RS256/ES256 tokens (Cognito, Auth0, ...).
+   * @default - no JWKS
+   */
+  readonly jwksUrl?: string;
+  /** Required `iss` of the tokens; needed with `jwtSecret` or `jwksUrl`. */
+  readonly issuer?: string;
+  /** Required `aud` of the tokens; needed with `jwtSecret` or `jwksUrl`. */
+  readonly audience?: string;
+  /**
+   * The token claim listing the rooms it may use (`name`, `prefix*`).
+   * @default 'rooms'
+   */
+  readonly roomsClaim?: string;
+  /**
+   * Origins allowed to open a connection.
+   * @default - any origin
+   */
+  readonly allowedOrigins?: readonly string[];
+}
+
+export interface ConnectAuthorizer {
+  readonly function: NodejsFunction;
+  readonly authorizer: WebSocketLambdaAuthorizer;
+}
+
+/** A placeholder as long as the shortest secret accepted, to check the settings at synth time. */
+const secretPlaceholder = 'x'.repeat(32);
+
+/**
+ * The `$connect` REQUEST authorizer: src/handlers/authorizer.ts as a function, configured by
+ * the same AUTH_* variables the local runtime reads. The settings are checked at synth, so a
+ * missing issuer fails `cdk synth`, not every connection.
+ */
+export function createConnectAuthorizer(
+  scope: Construct,
+  props: AuthorizationProps,
+  common: { readonly logRetention: RetentionDays; readonly environment: Record<string, string>; readonly sourceMapStackTraces: boolean },
+): ConnectAuthorizer {
+  const environment: Record<string, string> = {
+    ...(props.jwtSecret ? { AUTH_JWT_SECRET: props.jwtSecret.unsafeUnwrap() } : {}),
+    ...(props.jwksUrl ? { AUTH_JWKS_URL: props.jwksUrl } : {}),
+    ...(props.issuer ? { AUTH_ISSUER: props.issuer } : {}),
+    ...(props.audience ? { AUTH_AUDIENCE: props.audience } : {}),
+    ...(props.roomsClaim ? { AUTH_ROOMS_CLAIM: props.roomsClaim } : {}),
+    ...(props.allowedOrigins?.length ? { AUTH_ALLOWED_ORIGINS: props.allowedOrigins.join(',') } : {}),
+  };
+  const checked = Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, Token.isUnresolved(value) ? secretPlaceholder : value]),
+  );
+  const config = authConfigFromEnvironment(checked);
+  if (!config) throw new Error('authorization needs jwtSecret, jwksUrl or allowedOrigins');
+
+  const fn = createSignalingFunction(scope, 'authorizer', {
+    memorySize: 256,
+    logRetention: common.logRetention,
+    environment: { ...common.environment, ...environment },
+    sourceMapStackTraces: common.sourceMapStackTraces,
+  });
+  // API Gateway answers 401 itself, without invoking the function, when the identity source is missing.
+  const identitySource = checksTokens(config) ? ['route.request.querystring.token'] : ['route.request.header.Origin'];
+  const authorizer = new WebSocketLambdaAuthorizer('ConnectAuthorizer', fn, { identitySource });
+  return { function: fn, authorizer };
+}
