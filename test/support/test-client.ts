@@ -50,11 +50,13 @@ export class TestClient {
     return this.received;
   }
 
-  /** The next frame after the ones already seen. */
+  /** Frames handed out by `next()` so far: `received[0 .. cursor)`. */
+  cursor = 0;
+
+  /** The oldest frame `next()` has not handed out yet, waiting for it if none has come. */
   async next(timeoutMs?: number): Promise<unknown> {
-    const seen = this.received.length;
-    await this.receivedCount(seen + 1, timeoutMs);
-    return this.received[seen];
+    await this.receivedCount(this.cursor + 1, timeoutMs);
+    return this.received[this.cursor++];
   }
 
   close(): Promise<void> {
@@ -85,4 +87,5 @@ export async function settled(client: TestClient): Promise<void> {
     index = client.received.findIndex((message, i) => i >= seen && isBarrier(message));
   }
   client.received.splice(index, 1);
+  if (index < client.cursor) client.cursor--;
 }
