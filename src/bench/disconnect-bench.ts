@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { BatchWriteItemCommand, DynamoDBClient, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultLimits } from '../config/limits.js';
 import { ensureTable } from '../local/create-table.js';
@@ -110,6 +110,10 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
       }
     }
   } finally {
+    // The tables were made for this run only; an endpoint given by the user keeps nothing of it.
+    for (const TableName of [ourTable, predecessor.tableName]) {
+      await client.send(new DeleteTableCommand({ TableName })).catch(() => undefined);
+    }
     client.destroy();
   }
   return results;

@@ -1,19 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { metrics } from '../../src/handlers/observability.js';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
 import { settled, TestClient } from '../support/test-client.js';
 
 let runtime: LocalRuntime;
+let database: RunningDynamoDbLocal;
 const addMetric = vi.spyOn(metrics, 'addMetric');
 
 beforeAll(async () => {
+  // A DynamoDB Local of its own: its TTL sweep visits every table, and the run's shared one
+  // holds many (the benches' with thousands of items), which can delay this table's turn.
+  database = await startDynamoDbLocal();
   // Connections last 3 s and their items expire 1 s later; no $disconnect is ever delivered.
   process.env['MAX_CONNECTION_SECONDS'] = '3';
   process.env['EXPIRY_GRACE_SECONDS'] = '1';
-  runtime = await startTestRuntime({ deliverDisconnect: () => false });
+  runtime = await startTestRuntime({ deliverDisconnect: () => false, settings: { dynamodbEndpoint: database.endpoint } });
 });
-afterAll(() => runtime?.stop());
+afterAll(async () => {
+  await runtime?.stop();
+  await database?.stop();
+});
 
 describe('a connection whose $disconnect never arrives', () => {
   it('is closed at the maximum duration and reaped by TTL, with its subscriptions cleaned up', async () => {
