@@ -57,8 +57,8 @@ function errorName(error: unknown): string | undefined {
   return (error as ServiceError | undefined)?.name;
 }
 
-/** Throttling (429) and server faults (5xx) pass; anything else will fail again. */
+/** Throttling (429), server faults (5xx) and a dropped connection (the SDK's TimeoutError: ECONNRESET, EPIPE, ETIMEDOUT) pass; anything else will fail again. */
 function isWorthRetrying(error: unknown): boolean {
   const status = (error as ServiceError | undefined)?.$metadata?.httpStatusCode ?? 0;
-  return errorName(error) === 'LimitExceededException' || status === 429 || status >= 500;
+  return errorName(error) === 'LimitExceededException' || errorName(error) === 'TimeoutError' || status === 429 || status >= 500;
 }

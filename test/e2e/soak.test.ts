@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { allItems, startTestRuntime } from '../support/runtime.js';
+
+/**
+ * A soak on the local runtime: 500 clients churn for a bounded time, each one session after
+ * another (connect, subscribe to a room, announce, signal, say goodbye, leave), some vanishing
+ * without a `$disconnect`. Well-behaved clients must see no error at all and get every publish
+ * of their room that was sent while they were in it; once everybody is gone, the stream cleanup,
+ * the 410 path and TTL must leave the table empty.
+ */
+
+const clientCount = 500;
+/** Every client starts its first session within this time, and no session starts after it. */
+const churnMs = 40_000;
+/** Share of clients that come back for another session. */
+const returnShare = 0.25;
+/** Share of sessions that end without a `$disconnect` (AWS delivers it best effort). */
+const vanishShare = 0.12;
+const rooms = 100;
+/**
+ * Connections last at most this long (a session takes a few seconds: a close by the server is
+ * an error) and their items expire a second later, so the TTL path runs within the test.
+ */
+const maxConnectionSeconds = 20;
+const echoTimeoutMs = 10_000;
+
+let runtime: LocalRuntime;
+const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
+
+beforeAll(async () => {
+  process.env['MAX_CONNECTION_SECONDS'] = String(maxConnectionSeconds);
+  process.env['EXPIRY_GRACE_SECONDS'] = '1';
+  runtime = await startTestRuntime({ deliverDisconnect: (connection) => !('vanish' in connection.queryStringParameters) });
+});
+afterAll(() => runtime?.stop());
+
+function metricSum(name: string): number {
+  return addMetric.mock.calls.filter(([metric]) => metric === name).reduce((sum, call) => sum + Number(call[2] ?? 1), 0);
+}
+
+interface Published {
+  readonly id: string;
+  readonly room: string;
+  readonly session: Session;
+  readonly sentAt: number;
+  /** When the publisher's next publish came back: every send of this one had been posted by then. */
+  completedAt?: number;
+}
+
+interface Session {
+  readonly room: string;
+  readonly vanishes: boolean;
+  /** When its own announce came back: its subscription was stored. */
+  joinedAt?: number;
+  /** When it started to leave. */
+  leftAt?: number;
+  readonly received: Set<string>;
+}
+
+const published: Published[] = [];
+const sessions: Session[] = [];
+const errors: string[] = [];
+let connectionsMade = 0;
+let messagesSent = 0;
+let framesReceived = 0;
+let maxItems = 0;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const between = (min: number, max: number) => min + Math.random() * (max - min);
+
+/** One session of one client; resolves when it has left. Every surprise is recorded in `errors`. */
+async function runSession(client: number): Promise<void> {
+  const room = `soak-${Math.floor(Math.random() * rooms)}`;
+  const session: Session = { room, vanishes: Math.random() < vanishShare, received: new Set() };
+  sessions.push(session);
+  const peer = randomUUID();
+  const socket = new WebSocket(`${runtime.url}/${session.vanishes ? '?vanish' : ''}`);
+  const waiting = new Map<string, () => void>();
+  let leaving = false;
+  let previous: Published | undefined;
+  const fail = (what: string) => errors.push(`client ${client} in ${room}${session.vanishes ? ' (vanishing)' : ''}: ${what}`);
+
+  socket.on('message', (data) => {
+    framesReceived++;
+    let frame: { type?: string; topic?: string; data?: { id?: string; from?: string }; message?: string };
+    try {
+      frame = JSON.parse(data.toString()) as typeof frame;
+    } catch {
+      fail(`a frame that is not JSON: ${data.toString().slice(0, 100)}`);
+      return;
+    }
+    if (frame.type === 'pong') {
+      waiting.get('pong')?.();
+      return;
+    }
+    if (frame.type !== 'publish' || frame.topic !== room || typeof frame.data?.id !== 'string') {
+      fail(`an unexpected frame: ${data.toString().slice(0, 200)}`);
+      return;
+    }
+    session.received.add(frame.data.id);
+    if (frame.data.from === peer) waiting.get(frame.data.id)?.();
+  });
+  const closed = new Promise<void>((resolve) => {
+    socket.on('close', (code) => {
+      if (!leaving) {
+        fail(`closed by the server with code ${code}`);
+        session.leftAt = Date.now();
+      }
+      for (const wake of waiting.values()) wake();
+      resolve();
+    });
+  });
+  socket.on('error', (error) => {
+    if (!leaving) fail(`socket error: ${error.message}`);
+  });
+
+  const opened = await new Promise<boolean>((resolve) => {
+    socket.once('open', () => resolve(true));
+    socket.once('unexpected-response', (_request, response) => {
+      fail(`handshake refused with HTTP ${response.statusCode}`);
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+  if (!opened) {
+    socket.terminate();
+    return;
+  }
+  connectionsMade++;
+
+  /** Publishes in the room and waits for its own copy. */
+  const publish = async (type: string, extra: Record<string, unknown> = {}): Promise<boolean> => {
+    const id = `${peer}-${type}`;
+    const record: Published = { id, room, session, sentAt: Date.now() };
+    const echoed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), echoTimeoutMs);
+      waiting.set(id, () => {
+        clearTimeout(timer);
+        resolve(session.received.has(id));
+      });
+    });
+    socket.send(JSON.stringify({ type: 'publish', topic: room, data: { type, id, from: peer, ...extra } }));
+    messagesSent++;
+    const ok = await echoed;
+    waiting.delete(id);
+    if (ok && previous) previous.completedAt = Date.now();
+    previous = record;
+    published.push(record);
+    if (!ok && socket.readyState === WebSocket.OPEN) fail(`its ${type} did not come back within ${echoTimeoutMs} ms`);
+    return ok;
+  };
+
+  socket.send(JSON.stringify({ type: 'subscribe', topics: [room] }));
+  messagesSent++;
+  let ok = await publish('announce');
+  if (ok) session.joinedAt = Date.now();
+  if (ok && Math.random() < 0.5) {
+    await sleep(between(200, 600));
+    ok = await publish('signal', { signal: { type: 'candidate', candidate: 'candidate:0 1 udp 1 ::1 9 typ host' } });
+  }
+  if (ok && Math.random() < 0.3) {
+    // A ping answered by the mock route, as y-webrtc sends every 15 s.
+    const pong = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), echoTimeoutMs);
+      waiting.set('pong', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    socket.send('{"type":"ping"}');
+    messagesSent++;
+    if (!(await pong)) fail('no pong');
+    waiting.delete('pong');
+  }
+  // The goodbye completes the publish before it (see Published.completedAt); it is not checked itself.
+  if (ok) {
+    await sleep(between(200, 600));
+    await publish('bye');
+  }
+
+  leaving = true;
+  session.leftAt ??= Date.now();
+  if (session.vanishes) socket.terminate();
+  else socket.close(1000);
+  await closed;
+}
+
+/** A client: one session at a random time of the churn, and maybe another one later. */
+async function runClient(client: number, deadline: number): Promise<void> {
+  await sleep(between(0, churnMs - 4_000));
+  await runSession(client);
+  while (Math.random() < returnShare && Date.now() < deadline - 4_000) {
+    await sleep(between(1_000, 3_000));
+    await runSession(client);
+  }
+}
+
+async function countItems(): Promise<number> {
+  const items = (await allItems(runtime)).length;
+  maxItems = Math.max(maxItems, items);
+  return items;
+}
+
+describe('soak', () => {
+  it(`${clientCount} clients churning for ${churnMs / 1000} s: no error for well-behaved clients, every publish routed, nothing left`, async () => {
+    const started = Date.now();
+    const deadline = started + churnMs;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        await countItems();
+        await sleep(1_000);
+      }
+    })();
+    await Promise.all(Array.from({ length: clientCount }, (_, client) => runClient(client, deadline)));
+    const churnEnded = Date.now();
+    sampling = false;
+    await sampler;
+
+    // Drain: the cleanup of every $disconnect, then the 410 path and TTL for the vanished ones.
+    let items = await countItems();
+    while (items > 0 && Date.now() - churnEnded < 60_000) {
+      await sleep(500);
+      items = await countItems();
+    }
+    await runtime.poller.drained();
+    const emptyAfter = Date.now() - churnEnded;
+    const left = await allItems(runtime);
+
+    // Every publish sent while a well-behaved client was in the room reached it.
+    let checked = 0;
+    for (const message of published) {
+      if (message.completedAt === undefined) continue;
+      for (const session of sessions) {
+        if (session === message.session || session.room !== message.room || session.vanishes) continue;
+        if (session.joinedAt === undefined || session.leftAt === undefined) continue;
+        if (session.joinedAt < message.sentAt && message.completedAt < session.leftAt) {
+          checked++;
+          if (!session.received.has(message.id)) errors.push(`${message.id} did not reach a client in ${message.room}`);
+        }
+      }
+    }
+    const vanished = sessions.filter((session) => session.vanishes).length;
+    console.log(
+      `soak: ${clientCount} clients, ${connectionsMade} connections (${vanished} vanished without $disconnect), ` +
+        `${messagesSent} messages sent, ${framesReceived} frames received, ${checked} deliveries checked, ` +
+        `churn ${((churnEnded - started) / 1000).toFixed(1)} s, at most ${maxItems} items, table empty ${(emptyAfter / 1000).toFixed(1)} s after the churn ` +
+        `(${metricSum('StaleReceivers')} stale receivers removed on 410, ${metricSum('ConnectionsReapedByTtl')} connections reaped by TTL), ` +
+        `${errors.length} errors`,
+    );
+    const kinds = new Map<string, number>();
+    for (const error of errors) {
+      const kind = error.replace(/^client \d+ in soak-\d+/, '').replace(/[0-9a-f-]{36}/g, '<id>').replace(/soak-\d+/g, '<room>');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    if (errors.length > 0) console.log(`soak errors by kind: ${[...kinds].map(([kind, n]) => `${n}× ${kind}`).join('; ')}`);
+    expect(errors.slice(0, 20)).toEqual([]);
+    expect(left).toEqual([]);
+    expect(connectionsMade).toBeGreaterThan(clientCount);
+    // How many publishes fit into the churn depends on the machine (one Node process plays API
+    // Gateway and every Lambda); each one checked must have reached all its room's members.
+    expect(checked).toBeGreaterThan(20);
+    expect(metricSum('HandlerErrors')).toBe(0);
+    expect(metricSum('ConnectionsReapedByTtl') + metricSum('StaleReceivers')).toBeGreaterThan(0);
+  }, 150_000);
+});

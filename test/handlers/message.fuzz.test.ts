@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { scopeFromClaim, scopeToContext } from '../../src/auth/room-scope.js';
+import { limitsFromEnvironment, type Limits } from '../../src/config/limits.js';
+import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
+import { dependencies } from '../../src/handlers/dependencies.js';
+import { handler } from '../../src/handlers/message.js';
+import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { CommandCounter } from '../support/command-counter.js';
+import { canonical, expectedParse, frameArbitrary, type FrameKind } from '../support/fuzz-frames.js';
+import { allItems, startTestRuntime } from '../support/runtime.js';
+import { TestClient } from '../support/test-client.js';
+
+/**
+ * Frames of every kind through the real message handler, on DynamoDB Local, the fan-out going
+ * through the emulator's management API to real WebSocket clients. Most frames are handed to
+ * the handler directly, in events built as the emulator builds them (fast); a share goes
+ * through a client's socket and the emulator's routing. A model of the subscriptions says what
+ * each frame must do: which reason refuses it, which DynamoDB requests it makes, and what every
+ * client receives.
+ */
+
+// Small limits, so that short frames reach every boundary. Rate limiting is out of the model.
+const environment = {
+  MAX_MESSAGE_BYTES: '4096',
+  MAX_NESTING_DEPTH: '12',
+  MAX_TOPIC_BYTES: '24',
+  MAX_TOPICS_PER_MESSAGE: '6',
+  MAX_TOPICS_PER_CONNECTION: '10',
+  PUBLISHES_PER_SECOND: '1000000',
+  PUBLISH_BURST: '1000000',
+};
+const directFrames = 10_000;
+const socketFrames = 1_000;
+
+const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
+const runs = (numRuns: number) => ({ numRuns, endOnFailure: true, ...(seed !== undefined ? { seed } : {}) });
+
+const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
+const addDimension = vi.spyOn(Metrics.prototype, 'addDimension');
+
+interface Peer {
+  readonly name: string;
+  readonly client: TestClient;
+  readonly connectionId: string;
+  readonly connectedAt: number;
+  /** Exact rooms and `prefix*` entries its (direct) events' authorizer context allows; undefined: any room. */
+  readonly rooms?: readonly string[];
+  /** Every frame it must have received so far, canonical. */
+  readonly expected: string[];
+}
+
+let runtime: LocalRuntime;
+let limits: Limits;
+let counter: CommandCounter;
+let peers: Peer[];
+/** topic → subscribed connection ids: what the table must hold. */
+const subscriptions = new Map<string, Set<string>>();
+const pool = ['room', 'Room', 'é', '𝄞', '__proto__', 'constructor', 'team-a', 'team-b', 'x'.repeat(24), 'é'.repeat(12), 'a b', 't#x', 'c#y'];
+
+beforeAll(async () => {
+  Object.assign(process.env, environment);
+  runtime = await startTestRuntime();
+  limits = limitsFromEnvironment(process.env);
+  expect(limits.maxTopicsPerConnection).toBe(10);
+  counter = new CommandCounter(dependencies().dynamoDb);
+
+  const specs: { name: string; rooms?: string[] }[] = [
+    { name: 'observer' },
+    { name: 'bystander' },
+    { name: 'fuzz-1' },
+    { name: 'fuzz-2' },
+    { name: 'fuzz-scoped', rooms: ['room', 'é', 'team-*'] },
+  ];
+  peers = [];
+  for (const spec of specs) {
+    const client = await TestClient.connect(runtime.url);
+    // Each client's own barrier topic; its first echo also proves the subscription is stored.
+    const topic = barrierTopic(spec.name);
+    client.send({ type: 'subscribe', topics: [topic] });
+    client.send({ type: 'publish', topic, n: 0 });
+    await client.receivedCount(1);
+    const items = await allItems(runtime);
+    const item = items.find((candidate) => (candidate['topic'] as { S?: string } | undefined)?.S === topic);
+    const connectionId = (item!['connectionId'] as { S: string }).S;
+    const connection = items.find((candidate) => (candidate['pk'] as { S: string }).S === `c#${connectionId}`);
+    peers.push({
+      name: spec.name,
+      client,
+      connectionId,
+      connectedAt: Number((connection!['connectedAt'] as { N: string }).N),
+      ...(spec.rooms ? { rooms: spec.rooms } : {}),
+      expected: [],
+    });
+    client.received.length = 0;
+    subscribersOf(topic).add(connectionId);
+  }
+  // The observer and the bystander share a room with whoever of the fuzzers joins it.
+  for (const peer of peers.slice(0, 2)) {
+    peer.client.send({ type: 'subscribe', topics: ['room'] });
+    subscribersOf('room').add(peer.connectionId);
+    await barrier(peer);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(peers?.map((peer) => peer.client.close()) ?? []);
+  await runtime?.stop();
+});
+
+function barrierTopic(name: string): string {
+  return `barrier-${name}`;
+}
+
+let barriers = 0;
+
+/**
+ * Waits until the server has handled every frame `peer` sent on its socket so far: a publish to
+ * its own barrier topic comes back after them (the emulator routes a connection's frames in
+ * order). The echo is part of the model, as any delivery.
+ */
+async function barrier(peer: Peer): Promise<void> {
+  const frame = JSON.stringify({ type: 'publish', topic: barrierTopic(peer.name), n: ++barriers });
+  apply(peer, frame, true);
+  peer.client.send(frame);
+  await peer.client.receivedCount(peer.expected.length, 30_000);
+}
+
+function subscribersOf(topic: string): Set<string> {
+  let set = subscriptions.get(topic);
+  if (!set) subscriptions.set(topic, (set = new Set()));
+  return set;
+}
+
+function topicsOf(connectionId: string): string[] {
+  return [...subscriptions].filter(([, ids]) => ids.has(connectionId)).map(([topic]) => topic);
+}
+
+function allows(rooms: readonly string[] | undefined, topic: string): boolean {
+  if (!rooms) return true;
+  return rooms.some((room) => (room.endsWith('*') ? topic.startsWith(room.slice(0, -1)) : room === topic));
+}
+
+/** A publish as every subscriber must receive it: fields as sent, in order, `clients` set. */
+function delivery(value: Record<string, unknown>, clients: number): string {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) Object.defineProperty(copy, key, { value: value[key], enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(copy, 'clients', { value: clients, enumerable: true, writable: true, configurable: true });
+  return canonical(copy);
+}
+
+interface Expectation {
+  /** The reasons any of which may refuse the frame; empty when it must be accepted. */
+  readonly reasons: readonly string[];
+  /** DynamoDB requests by command name. */
+  readonly commands: Readonly<Record<string, number>>;
+}
+
+/**
+ * What one frame from `peer` must do, applied to the model. `viaSocket`: the emulator routes
+ * it, so a frame of type ping is answered by the mock route and never reaches the function.
+ */
+function apply(peer: Peer, frame: string, viaSocket: boolean): Expectation | 'mock' {
+  const parsed = expectedParse(frame, limits);
+  if (viaSocket && isPingRoute(frame)) {
+    peer.expected.push(canonical({ type: 'pong' }));
+    return 'mock';
+  }
+  if (!parsed.ok) return { reasons: [...parsed.reasons], commands: {} };
+  switch (parsed.type) {
+    case 'ping':
+      peer.expected.push(canonical({ type: 'pong' }));
+      return { reasons: [], commands: {} };
+    case 'subscribe': {
+      if (parsed.topics.some((topic) => !allows(peer.rooms, topic))) return { reasons: ['forbidden-topic'], commands: {} };
+      if (parsed.topics.length === 0) return { reasons: [], commands: {} };
+      if (new Set([...topicsOf(peer.connectionId), ...parsed.topics]).size > limits.maxTopicsPerConnection) {
+        return { reasons: ['too-many-subscriptions'], commands: { QueryCommand: 1 } };
+      }
+      for (const topic of parsed.topics) subscribersOf(topic).add(peer.connectionId);
+      return { reasons: [], commands: { QueryCommand: 1, BatchWriteItemCommand: 1 } };
+    }
+    case 'unsubscribe':
+      for (const topic of parsed.topics) subscribersOf(topic).delete(peer.connectionId);
+      return { reasons: [], commands: parsed.topics.length > 0 ? { BatchWriteItemCommand: 1 } : {} };
+    case 'publish': {
+      if (!allows(peer.rooms, parsed.topic)) return { reasons: ['forbidden-topic'], commands: {} };
+      const receivers = subscribersOf(parsed.topic);
+      const sent = delivery(parsed.value, receivers.size);
+      for (const receiver of peers) if (receivers.has(receiver.connectionId)) receiver.expected.push(sent);
+      return { reasons: [], commands: { QueryCommand: 1 } };
+    }
+  }
+}
+
+/** API Gateway's route selection on `$request.body.type`, written out again. */
+function isPingRoute(frame: string): boolean {
+  try {
+    const value: unknown = JSON.parse(frame);
+    return typeof value === 'object' && value !== null && (value as Record<string, unknown>)['type'] === 'ping';
+  } catch {
+    return false;
+  }
+}
+
+/** An event as the emulator builds it for a frame of `peer`. */
+function messageEvent(peer: Peer, frame: string, base64: boolean): WebSocketEvent {
+  const rooms = peer.rooms ? scopeToContext(scopeFromClaim(peer.rooms)) : undefined;
+  return {
+    requestContext: {
+      routeKey: '$default',
+      eventType: 'MESSAGE',
+      connectionId: peer.connectionId,
+      connectedAt: peer.connectedAt,
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      messageId: randomUUID(),
+      domainName: `127.0.0.1:${runtime.gateway.port}`,
+      stage: 'local',
+      apiId: 'local',
+      messageDirection: 'IN',
+      identity: { sourceIp: '127.0.0.1' },
+      ...(rooms !== undefined ? { authorizer: { principalId: peer.name, rooms } } : {}),
+    },
+    body: base64 ? Buffer.from(frame, 'utf8').toString('base64') : frame,
+    isBase64Encoded: base64,
+  };
+}
+
+function sortedJson(record: Readonly<Record<string, number>>): string {
+  return JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function metricCount(name: string, since = 0): number {
+  return addMetric.mock.calls.slice(since).filter(([metric]) => metric === name).length;
+}
+
+function reasonsSince(mark: number): string[] {
+  return addDimension.mock.calls.slice(mark).filter(([name]) => name === 'reason').map(([, value]) => value);
+}
+
+/**
+ * Waits until every client has received what the model says, then compares frame for frame.
+ * Pongs are compared by number only: the mock route answers a ping at once, ahead of the
+ * frames still queued for the function.
+ */
+async function checkDeliveries(): Promise<void> {
+  const pong = canonical({ type: 'pong' });
+  for (const peer of peers) {
+    await peer.client.receivedCount(peer.expected.length, 10_000).catch(() => undefined);
+    const received = peer.client.received.map(canonical);
+    expect(received.filter((frame) => frame === pong).length, `pongs received by ${peer.name}`).toBe(peer.expected.filter((frame) => frame === pong).length);
+    const actual = received.filter((frame) => frame !== pong);
+    const expected = peer.expected.filter((frame) => frame !== pong);
+    const first = expected.findIndex((frame, index) => actual[index] !== frame);
+    const shorten = (frame: string | undefined) => (frame === undefined ? 'nothing' : frame.length > 300 ? `${frame.slice(0, 300)}…` : frame);
+    expect(first === -1 ? actual.length : first, `${peer.name}: frame ${first} is ${shorten(actual[first])}, expected ${shorten(expected[first])}`).toBe(expected.length);
+  }
+}
+
+/** The table holds the five connections and exactly the model's subscriptions. */
+async function checkTable(): Promise<void> {
+  const items = await allItems(runtime);
+  const keys = items.map((item) => `${(item['pk'] as { S: string }).S} ${(item['sk'] as { S: string }).S}`).sort();
+  const expected = [
+    ...peers.map((peer) => `c#${peer.connectionId} connection`),
+    ...[...subscriptions].flatMap(([topic, ids]) => [...ids].map((id) => `t#${topic} c#${id}`)),
+  ].sort();
+  expect(keys).toEqual(expected);
+}
+
+const frames = (socket: boolean) =>
+  frameArbitrary({ limits, pool, validWeight: 1, bulk: 3 * limits.maxMessageBytes }).filter(({ frame }) => !socket || Buffer.byteLength(frame) < 100_000);
+
+describe('the message handler under fuzzing', () => {
+  it(`refuses every invalid frame without a DynamoDB request or an error, and keeps routing (${directFrames} frames, direct)`, async () => {
+    const kinds = new Map<FrameKind, number>();
+    const outcomes = new Map<string, number>();
+    const fuzzers = peers.slice(2);
+    const started = performance.now();
+    let frameNumber = 0;
+
+    await fc.assert(
+      fc.asyncProperty(frames(false), fc.nat(fuzzers.length - 1), fc.nat(19), async ({ kind, frame }, who, dice) => {
+        frameNumber++;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        const peer = fuzzers[who]!;
+        const base64 = dice === 0;
+        // What the function receives: a base64 body is decoded as UTF-8, lone surrogates and all.
+        const seen = base64 ? Buffer.from(frame, 'utf8').toString('utf8') : frame;
+        const expectation = apply(peer, seen, false) as Expectation;
+        const metricMark = addMetric.mock.calls.length;
+        const dimensionMark = addDimension.mock.calls.length;
+        counter.reset();
+
+        const result = await handler(messageEvent(peer, frame, base64));
+
+        // Checked by hand and handed to expect only when wrong: ten thousand frames add up.
+        const reasons = reasonsSince(dimensionMark);
+        const outcome = reasons[0] ?? 'accepted';
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        const commands = counter.snapshot();
+        const shown = `${JSON.stringify(seen.slice(0, 300))} (frame ${frameNumber}, ${kind}, from ${peer.name}${base64 ? ', base64' : ''})`;
+        if (result?.statusCode !== 200 || metricCount('HandlerErrors', metricMark) > 0) {
+          expect.fail(`the handler answered ${JSON.stringify(result)} and counted an error for ${shown}`);
+        }
+        const refusedRight = expectation.reasons.length === 0 ? reasons.length === 0 : reasons.length === 1 && expectation.reasons.includes(reasons[0]!);
+        if (!refusedRight) expect.fail(`${shown}: refused as [${reasons.join(', ')}], expected [${expectation.reasons.join(', ') || 'accepted'}]`);
+        if (sortedJson(commands) !== sortedJson(expectation.commands)) {
+          expect.fail(`${shown}: DynamoDB requests ${JSON.stringify(commands)}, expected ${JSON.stringify(expectation.commands)}`);
+        }
+
+        if (frameNumber % 500 === 0) {
+          // Valid traffic from a real client in between: the observer publishes to its room.
+          const observer = peers[0]!;
+          const message = { type: 'publish', topic: 'room', data: { type: 'announce', from: `observer-${frameNumber}` } };
+          apply(observer, JSON.stringify(message), true);
+          observer.client.send(message);
+          await barrier(observer);
+          await checkDeliveries();
+        }
+        if (frameNumber % 2_500 === 0) await checkTable();
+      }),
+      runs(directFrames),
+    );
+    await checkDeliveries();
+    await checkTable();
+    expect(metricCount('HandlerErrors')).toBe(0);
+    for (const outcome of ['accepted', 'not-json', 'too-deep', 'too-large', 'unknown-type', 'invalid-topics', 'forbidden-topic', 'too-many-subscriptions']) {
+      expect(outcomes.get(outcome) ?? 0, outcome).toBeGreaterThan(10);
+    }
+    const deliveries = peers.reduce((sum, peer) => sum + peer.expected.length, 0);
+    console.log(
+      `message fuzz (direct): ${frameNumber} frames in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+        `kinds ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}; outcomes ${[...outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}; ` +
+        `${deliveries} frames delivered to the clients`,
+    );
+  }, 180_000);
+
+  it(`routes frames sent on a real socket the same way, ping type to the mock route (${socketFrames} frames)`, async () => {
+    const sender = peers[2]!;
+    const generated = fc.sample(frames(true), { numRuns: socketFrames, ...(seed !== undefined ? { seed } : {}) });
+    const expectedReasons: string[][] = [];
+    const expectedCommands = new Map<string, number>();
+    for (const { frame } of generated) {
+      // The socket carries UTF-8: a lone surrogate arrives as U+FFFD.
+      const expectation = apply(sender, Buffer.from(frame, 'utf8').toString('utf8'), true);
+      if (expectation === 'mock') continue;
+      if (expectation.reasons.length > 0) expectedReasons.push([...expectation.reasons]);
+      for (const [name, n] of Object.entries(expectation.commands)) expectedCommands.set(name, (expectedCommands.get(name) ?? 0) + n);
+    }
+    const metricMark = addMetric.mock.calls.length;
+    const dimensionMark = addDimension.mock.calls.length;
+    counter.reset();
+
+    for (const { frame } of generated) sender.client.send(frame);
+    await barrier(sender);
+
+    const reasons = reasonsSince(dimensionMark);
+    expect(reasons).toHaveLength(expectedReasons.length);
+    reasons.forEach((reason, index) => expect(expectedReasons[index], `frame refused as ${reason}`).toContain(reason));
+    expect(metricCount('HandlerErrors', metricMark)).toBe(0);
+    expect(sender.client.closed).toBe(false);
+    await checkDeliveries();
+    // The barrier is one publish more: one Query.
+    expectedCommands.set('QueryCommand', (expectedCommands.get('QueryCommand') ?? 0) + 1);
+    expect(counter.snapshot()).toEqual(Object.fromEntries(expectedCommands));
+    await checkTable();
+    console.log(`message fuzz (socket): ${generated.length} frames, ${reasons.length} refused`);
+  }, 120_000);
+});
