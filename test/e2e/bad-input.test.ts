@@ -63,8 +63,8 @@ describe('hostile input', () => {
     const echo = async () => {
       const seen = [client.received.length, bystander.received.length];
       client.send({ type: 'publish', topic: 'sync', n: seen[0] });
-      await client.receivedCount(seen[0]! + 1);
-      await bystander.receivedCount(seen[1]! + 1);
+      await client.receivedCount(seen[0]! + 1, 20_000);
+      await bystander.receivedCount(seen[1]! + 1, 20_000);
     };
     await echo();
     const before = await allItems(runtime);

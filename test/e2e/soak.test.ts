@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { allItems, startTestRuntime } from '../support/runtime.js';
+import { dependencies } from '../../src/handlers/dependencies.js';
+import { managementClientOf } from '../support/faults.js';
 
 /**
  * A soak on the local runtime: 500 clients churn for a bounded time, each one session after
@@ -15,26 +17,46 @@ import { allItems, startTestRuntime } from '../support/runtime.js';
 
 const clientCount = 500;
 /** Every client starts its first session within this time, and no session starts after it. */
-const churnMs = 40_000;
+const churnMs = 45_000;
 /** Share of clients that come back for another session. */
-const returnShare = 0.25;
+const returnShare = 0.1;
 /** Share of sessions that end without a `$disconnect` (AWS delivers it best effort). */
 const vanishShare = 0.12;
-const rooms = 100;
+const rooms = 20;
 /**
  * Connections last at most this long (a session takes a few seconds: a close by the server is
  * an error) and their items expire a second later, so the TTL path runs within the test.
  */
-const maxConnectionSeconds = 20;
-const echoTimeoutMs = 10_000;
+const maxConnectionSeconds = 12;
+// y-webrtc gives up on a signaling connection that stays silent for 30 s: later than that a client would notice.
+const echoTimeoutMs = 30_000;
 
 let runtime: LocalRuntime;
+const slow: string[] = [];
+const t0 = Date.now();
 const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
 
 beforeAll(async () => {
   process.env['MAX_CONNECTION_SECONDS'] = String(maxConnectionSeconds);
   process.env['EXPIRY_GRACE_SECONDS'] = '1';
-  runtime = await startTestRuntime({ deliverDisconnect: (connection) => !('vanish' in connection.queryStringParameters) });
+  runtime = await startTestRuntime({ deliverDisconnect: (connection) => !('vanish' in connection.queryStringParameters), onInvoked: (fn, ms) => { if (ms > 3000) slow.push(`${Date.now() - t0} invoke ${fn} ${Math.round(ms)}`); } });
+  const watch = (name: string) => (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    const t = performance.now();
+    try { return await next(args); } finally { const d = performance.now() - t; if (d > 2000) slow.push(`${Date.now() - t0} ${name} ${context.commandName} ${Math.round(d)}`); }
+  };
+  dependencies().dynamoDb.middlewareStack.add(watch('ddb') as never, { step: 'initialize', name: 'w1' });
+  const mc = managementClientOf(dependencies().senderFor(runtime.gateway.managementEndpoint));
+  mc.middlewareStack.add(watch('mgmt') as never, { step: 'initialize', name: 'w2' });
+  const handler = mc.config.requestHandler as unknown as { config?: { httpAgent?: import('node:http').Agent }; configProvider?: Promise<{ httpAgent: import('node:http').Agent }> };
+  const agentP = handler.configProvider ? handler.configProvider.then((c) => c.httpAgent) : Promise.resolve(handler.config?.httpAgent);
+  void agentP.then((agent) => {
+    const timer = setInterval(() => {
+      if (!agent) return;
+      const count = (o: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(o).reduce((n, l) => n + (l?.length ?? 0), 0);
+      slow.push(`${Date.now() - t0} AGENT sockets ${count(agent.sockets)} free ${count(agent.freeSockets)} queued ${count(agent.requests)}`);
+    }, 3000);
+    timer.unref();
+  });
 });
 afterAll(() => runtime?.stop());
 
@@ -158,7 +180,7 @@ async function runSession(client: number): Promise<void> {
   messagesSent++;
   let ok = await publish('announce');
   if (ok) session.joinedAt = Date.now();
-  if (ok && Math.random() < 0.5) {
+  if (ok && Math.random() < 0.3) {
     await sleep(between(200, 600));
     ok = await publish('signal', { signal: { type: 'candidate', candidate: 'candidate:0 1 udp 1 ::1 9 typ host' } });
   }
@@ -250,8 +272,10 @@ describe('soak', () => {
         `${messagesSent} messages sent, ${framesReceived} frames received, ${checked} deliveries checked, ` +
         `churn ${((churnEnded - started) / 1000).toFixed(1)} s, at most ${maxItems} items, table empty ${(emptyAfter / 1000).toFixed(1)} s after the churn ` +
         `(${metricSum('StaleReceivers')} stale receivers removed on 410, ${metricSum('ConnectionsReapedByTtl')} connections reaped by TTL), ` +
+        `${metricSum('DeliveryFailures')} delivery failures, ${metricSum('HandlerErrors')} handler errors, ` +
         `${errors.length} errors`,
     );
+    console.log('SLOW', slow.length, slow.filter((x) => x.includes('AGENT')).join(' | '));
     const kinds = new Map<string, number>();
     for (const error of errors) {
       const kind = error.replace(/^client \d+ in soak-\d+/, '').replace(/[0-9a-f-]{36}/g, '<id>').replace(/soak-\d+/g, '<room>');
