@@ -169,7 +169,7 @@ describe('DynamoDB throttling and server errors', () => {
     let failedPublishes = 0;
     let checkedDeliveries = 0;
     const random = mulberry32(7);
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 3; round++) {
       // Subscribe or unsubscribe, one frame each. The handler logs a failure with the connection
       // id; what succeeded goes into the model.
       let mark = loggedErrors.mock.calls.length;
