@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { ParseLimits } from '../../src/protocol/parse.js';
+import { parserRejectionReasons } from '../../src/protocol/rejection.js';
 
 /**
  * Generators of client frames for the fuzz tests, and an oracle written independently of
@@ -8,18 +9,7 @@ import type { ParseLimits } from '../../src/protocol/parse.js';
  */
 
 /** The reasons the parser itself gives; the handler adds others (authorization, limits). */
-export const parserReasons = [
-  'too-large',
-  'too-deep',
-  'not-json',
-  'not-object',
-  'unknown-type',
-  'invalid-topics',
-  'too-many-topics',
-  'invalid-topic',
-  'empty-topic',
-  'topic-too-long',
-] as const;
+export const parserReasons = parserRejectionReasons;
 export type ParserReason = (typeof parserReasons)[number];
 
 export type ExpectedParse =
