@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { CapacityMeter } from './capacity-meter.js';
-import { measureFanOut, percentile, type FanOutMeasurement } from './publish-bench.js';
+import { percentile } from '../loadtest/latency-window.js';
+import { measureFanOut, type FanOutMeasurement } from './publish-bench.js';
 import { startReferenceServer } from './reference-server.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

@@ -3,6 +3,7 @@ import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, type BatchWr
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultLimits } from '../config/limits.js';
 import { ensureTable } from '../local/create-table.js';
+import { forEachBounded } from '../signaling/bounded.js';
 import { cleanUpConnection } from '../signaling/cleanup.js';
 import { DynamoSubscriptionStore } from '../store/dynamo-subscription-store.js';
 import { createSignalingService, type SignalingService } from '../store/entities.js';
@@ -176,20 +177,11 @@ async function seedPredecessor(
   }
   const batches = [];
   for (let start = 0; start < requests.length; start += 25) batches.push(requests.slice(start, start + 25));
-  await forEachInParallel(batches, 8, async (batch) => {
+  await forEachBounded(batches, 8, async (batch) => {
     let pending: WriteRequest[] | undefined = batch;
     while (pending && pending.length > 0) {
       const result: BatchWriteItemCommandOutput = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
       pending = result.UnprocessedItems?.[tableName];
     }
   });
-}
-
-async function forEachInParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }

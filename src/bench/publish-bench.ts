@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { percentile } from '../loadtest/latency-window.js';
 
 export interface FanOutTarget {
   readonly name: string;
@@ -111,10 +112,4 @@ export async function measureFanOut(target: FanOutTarget, receivers: number, pub
       ),
     );
   }
-}
-
-export function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
 }

@@ -1,4 +1,4 @@
-/** Runs `work` on every item with at most `concurrency` calls in flight; never rejects. */
+/** Runs `work` on every item with at most `concurrency` calls in flight; rejects with the first failure of `work`. */
 export async function forEachBounded<T>(
   items: readonly T[],
   concurrency: number,
