@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import type { RejectionReason } from '../../src/protocol/rejection.js';
 import { allItems, startTestRuntime } from '../support/runtime.js';
-import { TestClient } from '../support/test-client.js';
+import { settled, TestClient } from '../support/test-client.js';
 
 let runtime: LocalRuntime;
 const addDimension = vi.spyOn(Metrics.prototype, 'addDimension');
@@ -60,6 +60,8 @@ describe('hostile input', () => {
     const bystander = await TestClient.connect(runtime.url);
     client.send({ type: 'subscribe', topics: ['sync'] });
     bystander.send({ type: 'subscribe', topics: ['sync'] });
+    // Connections are served concurrently: the bystander must be subscribed before the first echo.
+    await Promise.all([settled(client), settled(bystander)]);
     const echo = async () => {
       const seen = [client.received.length, bystander.received.length];
       client.send({ type: 'publish', topic: 'sync', n: seen[0] });
