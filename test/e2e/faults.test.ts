@@ -46,12 +46,15 @@ function metricSum(name: string, since: number): number {
 }
 
 /** Errors the handlers logged since `mark`, with the connection each one was about. */
-function errorsLogged(mark: number): { message: string; connectionId: string | undefined; error?: string }[] {
-  return loggedErrors.mock.calls.slice(mark).map(([message, extra], index) => ({
-    message: String(message),
-    error: String((extra as { error?: { name?: string; message?: string; code?: string } } | undefined)?.error?.name) + ': ' + String((extra as { error?: { message?: string } } | undefined)?.error?.message) + ' ' + String((extra as { error?: { code?: string } } | undefined)?.error?.code),
-    connectionId: (loggedErrors.mock.contexts[mark + index] as Logger | undefined)?.getPersistentLogAttributes()['connectionId'] as string | undefined,
-  }));
+function errorsLogged(mark: number): { message: string; connectionId: string | undefined; error: string }[] {
+  return loggedErrors.mock.calls.slice(mark).map(([message, extra], index) => {
+    const error = (extra as { error?: { name?: string; message?: string; code?: string } } | undefined)?.error;
+    return {
+      message: String(message),
+      error: error ? `${error.name}: ${error.message}${error.code ? ` (${error.code})` : ''}` : '',
+      connectionId: (loggedErrors.mock.contexts[mark + index] as Logger | undefined)?.getPersistentLogAttributes()['connectionId'] as string | undefined,
+    };
+  });
 }
 
 function gaveUp(): unknown[][] {
@@ -64,8 +67,6 @@ const isBarrier = (frame: unknown) => String((frame as { topic?: string }).topic
 /** A WebSocket client with a barrier topic of its own, whose publishes are never faulted. */
 class Peer {
   readonly topics = new Set<string>();
-  /** Frames received but not yet checked. */
-  readonly pending: unknown[] = [];
   private mark = 0;
   private barriers = 0;
 
