@@ -1,7 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { YWebrtcSignalingStackProps } from './stack.js';
-import { SecretValue } from 'aws-cdk-lib';
 import type { AuthorizationProps, LogLevel } from './y-webrtc-signaling-props.js';
 
 /**
@@ -48,6 +47,7 @@ export function appSettings(app: Construct): AppSettings {
     stackProps: {
       description: 'y-webrtc signaling on API Gateway WebSocket, Lambda and DynamoDB',
       alarmEmail: get('alarmEmail'),
+      jwtSecretName: get('authSecretName'),
       signaling: {
         stageName: get('stageName'),
         logLevel: get('logLevel') as LogLevel | undefined,
@@ -64,8 +64,9 @@ export function appSettings(app: Construct): AppSettings {
 }
 
 /**
- * `authJwksUrl`, or `authSecretName` (a Secrets Manager secret holding the HS256 key), with
- * `authIssuer` and `authAudience`; `authRoomsClaim` and `authAllowedOrigins` (comma-separated).
+ * `authJwksUrl`, or `authSecretName` (a Secrets Manager secret holding the HS256 key, which
+ * the stack imports as `jwtSecretName`), with `authIssuer` and `authAudience`; `authRoomsClaim`
+ * and `authAllowedOrigins` (comma-separated).
  */
 function authorizationSettings(get: (key: string) => string | undefined): AuthorizationProps | undefined {
   const jwksUrl = get('authJwksUrl');
@@ -74,7 +75,6 @@ function authorizationSettings(get: (key: string) => string | undefined): Author
   if (!jwksUrl && !secretName && !allowedOrigins?.length) return undefined;
   return {
     ...(jwksUrl ? { jwksUrl } : {}),
-    ...(secretName ? { jwtSecret: SecretValue.secretsManager(secretName) } : {}),
     issuer: get('authIssuer'),
     audience: get('authAudience'),
     roomsClaim: get('authRoomsClaim'),

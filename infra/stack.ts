@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -22,6 +23,12 @@ export interface YWebrtcSignalingStackProps extends StackProps {
    * @default - the execute-api URL only
    */
   readonly customDomain?: { readonly domainName: string; readonly hostedZoneId: string; readonly zoneName: string };
+  /**
+   * The name of an existing Secrets Manager secret holding the HS256 key: it becomes
+   * `signaling.authorization.jwtSecret`. Ignored when that is set or `signaling.authorization` is not.
+   * @default - no shared secret
+   */
+  readonly jwtSecretName?: string;
 }
 
 /** The deployable service: the construct, an optional alarm topic, and its outputs. */
@@ -33,7 +40,15 @@ export class YWebrtcSignalingStack extends Stack {
     const alarmTopic = props.signaling?.alarmTopic ?? (props.alarmEmail ? this.createAlarmTopic(props.alarmEmail) : undefined);
     const customDomain =
       props.signaling?.customDomain ?? (props.customDomain ? this.importCustomDomain(props.customDomain) : undefined);
-    this.signaling = new YWebrtcSignaling(this, 'Signaling', { ...props.signaling, alarmTopic, customDomain });
+    const authorization = props.signaling?.authorization;
+    const jwtSecret =
+      authorization?.jwtSecret ?? (authorization && props.jwtSecretName ? Secret.fromSecretNameV2(this, 'JwtSecret', props.jwtSecretName) : undefined);
+    this.signaling = new YWebrtcSignaling(this, 'Signaling', {
+      ...props.signaling,
+      alarmTopic,
+      customDomain,
+      ...(authorization ? { authorization: { ...authorization, jwtSecret } } : {}),
+    });
 
     new CfnOutput(this, 'SignalingUrl', {
       value: this.signaling.url,

@@ -1,4 +1,4 @@
-import type { SecretValue } from 'aws-cdk-lib';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,11 +10,12 @@ import { createSignalingFunction } from './functions.js';
 /** Who may connect: docs/security.md. At least one of `jwtSecret`, `jwksUrl` and `allowedOrigins`. */
 export interface AuthorizationProps {
   /**
-   * HS256 shared secret, at least 32 bytes. Prefer `SecretValue.secretsManager(...)`: the
-   * template then holds a reference that CloudFormation resolves, not the secret.
+   * A Secrets Manager secret whose secret string is the HS256 key, at least 32 bytes. The
+   * authorizer reads it when it runs (cached for 5 minutes, so a rotated key takes effect
+   * within that time): the key is in neither the template nor the function's configuration.
    * @default - no shared secret
    */
-  readonly jwtSecret?: SecretValue;
+  readonly jwtSecret?: ISecret;
   /**
    * JWKS URL of the identity provider, for RS256/ES256 tokens (Cognito, Auth0, ...).
    * @default - no JWKS
@@ -41,8 +42,8 @@ export interface ConnectAuthorizer {
   readonly authorizer: WebSocketLambdaAuthorizer;
 }
 
-/** A placeholder as long as the shortest secret accepted, to check the settings at synth time. */
-const secretPlaceholder = 'x'.repeat(32);
+/** Stands in for a value known only at deploy time (such as a secret's ARN), to check the settings at synth. */
+const deployTimePlaceholder = 'deploy-time-value';
 
 /**
  * The `$connect` REQUEST authorizer: src/handlers/authorizer.ts as a function, configured by
@@ -55,7 +56,7 @@ export function createConnectAuthorizer(
   common: { readonly logRetention: RetentionDays; readonly environment: Record<string, string>; readonly sourceMapStackTraces: boolean },
 ): ConnectAuthorizer {
   const environment: Record<string, string> = {
-    ...(props.jwtSecret ? { AUTH_JWT_SECRET: props.jwtSecret.unsafeUnwrap() } : {}),
+    ...(props.jwtSecret ? { AUTH_JWT_SECRET_ID: props.jwtSecret.secretArn } : {}),
     ...(props.jwksUrl ? { AUTH_JWKS_URL: props.jwksUrl } : {}),
     ...(props.issuer ? { AUTH_ISSUER: props.issuer } : {}),
     ...(props.audience ? { AUTH_AUDIENCE: props.audience } : {}),
@@ -63,7 +64,7 @@ export function createConnectAuthorizer(
     ...(props.allowedOrigins?.length ? { AUTH_ALLOWED_ORIGINS: props.allowedOrigins.join(',') } : {}),
   };
   const checked = Object.fromEntries(
-    Object.entries(environment).map(([name, value]) => [name, Token.isUnresolved(value) ? secretPlaceholder : value]),
+    Object.entries(environment).map(([name, value]) => [name, Token.isUnresolved(value) ? deployTimePlaceholder : value]),
   );
   const config = authConfigFromEnvironment(checked);
   if (!config) throw new Error('authorization needs jwtSecret, jwksUrl or allowedOrigins');
@@ -74,6 +75,7 @@ export function createConnectAuthorizer(
     environment: { ...common.environment, ...environment },
     sourceMapStackTraces: common.sourceMapStackTraces,
   });
+  props.jwtSecret?.grantRead(fn);
   // API Gateway answers 401 itself, without invoking the function, when the identity source is missing.
   const identitySource = checksTokens(config) ? ['route.request.querystring.token'] : ['route.request.header.Origin'];
   const authorizer = new WebSocketLambdaAuthorizer('ConnectAuthorizer', fn, { identitySource });

@@ -4,6 +4,8 @@ import { ConfigurationError } from '../config/limits.js';
 export interface AuthConfig {
   /** HS256 shared secret (AUTH_JWT_SECRET). */
   readonly secret?: string;
+  /** Secrets Manager secret holding the HS256 key, read at run time (AUTH_JWT_SECRET_ID: its ARN or name). */
+  readonly secretId?: string;
   /** JWKS of an identity provider, for RS256 and ES256 tokens (AUTH_JWKS_URL). */
   readonly jwksUrl?: URL;
   /** Required `iss` (AUTH_ISSUER). */
@@ -18,6 +20,7 @@ export interface AuthConfig {
 
 export const authEnvironmentVariables = [
   'AUTH_JWT_SECRET',
+  'AUTH_JWT_SECRET_ID',
   'AUTH_JWKS_URL',
   'AUTH_ISSUER',
   'AUTH_AUDIENCE',
@@ -28,16 +31,17 @@ export const authEnvironmentVariables = [
 /** The authorization settings, or undefined when authorization is off. */
 export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthConfig | undefined {
   const secret = env['AUTH_JWT_SECRET'] || undefined;
+  const secretId = env['AUTH_JWT_SECRET_ID'] || undefined;
   const jwks = env['AUTH_JWKS_URL'] || undefined;
   const origins = (env['AUTH_ALLOWED_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
-  if (!secret && !jwks && origins.length === 0) return undefined;
-  if (secret && jwks) throw new ConfigurationError('set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
-  if (secret && Buffer.byteLength(secret) < 32) {
-    throw new ConfigurationError('AUTH_JWT_SECRET must be at least 32 bytes (HS256 needs a 256-bit key)');
+  if (!secret && !secretId && !jwks && origins.length === 0) return undefined;
+  if ([secret, secretId, jwks].filter(Boolean).length > 1) {
+    throw new ConfigurationError('set one of AUTH_JWT_SECRET, AUTH_JWT_SECRET_ID and AUTH_JWKS_URL, not several');
   }
+  if (secret) checkKeyLength(secret, 'AUTH_JWT_SECRET');
   const issuer = env['AUTH_ISSUER'] || undefined;
   const audience = env['AUTH_AUDIENCE'] || undefined;
-  if ((secret || jwks) && (!issuer || !audience)) {
+  if ((secret || secretId || jwks) && (!issuer || !audience)) {
     throw new ConfigurationError('token checks need AUTH_ISSUER and AUTH_AUDIENCE: the iss and aud your tokens carry');
   }
   let jwksUrl: URL | undefined;
@@ -50,6 +54,7 @@ export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   }
   return {
     ...(secret ? { secret } : {}),
+    ...(secretId ? { secretId } : {}),
     ...(jwksUrl ? { jwksUrl } : {}),
     ...(issuer ? { issuer } : {}),
     ...(audience ? { audience } : {}),
@@ -60,5 +65,12 @@ export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env):
 
 /** Whether tokens are checked (not only origins). */
 export function checksTokens(config: AuthConfig): boolean {
-  return config.secret !== undefined || config.jwksUrl !== undefined;
+  return config.secret !== undefined || config.secretId !== undefined || config.jwksUrl !== undefined;
+}
+
+/** HS256 needs a key of 256 bits at least; `source` names where the key came from. */
+export function checkKeyLength(key: string, source: string): void {
+  if (Buffer.byteLength(key) < 32) {
+    throw new ConfigurationError(`${source} must be at least 32 bytes (HS256 needs a 256-bit key)`);
+  }
 }

@@ -25,6 +25,7 @@ export class ConnectionAuthorizer {
   constructor(private readonly config: AuthConfig) {
     if (config.secret) this.key = new TextEncoder().encode(config.secret);
     else if (config.jwksUrl) this.key = createRemoteJWKSet(config.jwksUrl);
+    else if (config.secretId) throw new Error('read the key of the secret first and pass it as `secret`');
   }
 
   async authorize(request: ConnectionRequest): Promise<AuthorizationDecision> {

@@ -1,10 +1,13 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { authConfigFromEnvironment } from '../auth/auth-config.js';
+import { authConfigFromEnvironment, type AuthConfig } from '../auth/auth-config.js';
 import { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
+import { SecretsManagerKey } from '../auth/secrets-manager-key.js';
 import { ConfigurationError } from '../config/limits.js';
-import { count, invocationLogger, metricNames, publishMetrics } from './observability.js';
+import { count, invocationLogger, logger, metricNames, publishMetrics } from './observability.js';
 
-let authorizer: ConnectionAuthorizer | undefined;
+let settings: AuthConfig | undefined;
+let secretKey: SecretsManagerKey | undefined;
+let authorizer: { readonly instance: ConnectionAuthorizer; readonly key: string | undefined } | undefined;
 
 /**
  * The `$connect` REQUEST authorizer. A missing or bad token is answered by throwing
@@ -14,8 +17,7 @@ let authorizer: ConnectionAuthorizer | undefined;
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const log = invocationLogger({ requestId: event.requestContext?.requestId });
   try {
-    authorizer ??= createAuthorizer();
-    const decision = await authorizer.authorize({
+    const decision = await (await currentAuthorizer()).authorize({
       token: event.queryStringParameters?.['token'],
       origin: header(event, 'origin'),
     });
@@ -35,10 +37,25 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   }
 }
 
-function createAuthorizer(): ConnectionAuthorizer {
+/** One per container; made again only when the key read from Secrets Manager has changed. */
+async function currentAuthorizer(): Promise<ConnectionAuthorizer> {
+  settings ??= requiredSettings();
+  if (!settings.secretId) {
+    authorizer ??= { instance: new ConnectionAuthorizer(settings), key: undefined };
+    return authorizer.instance;
+  }
+  secretKey ??= new SecretsManagerKey(settings.secretId, (error) =>
+    logger.error('could not read the token key again; the previous key stays in use', { error: error as Error }),
+  );
+  const key = await secretKey.current();
+  if (authorizer?.key !== key) authorizer = { instance: new ConnectionAuthorizer({ ...settings, secret: key }), key };
+  return authorizer.instance;
+}
+
+function requiredSettings(): AuthConfig {
   const config = authConfigFromEnvironment();
   if (!config) throw new ConfigurationError('the authorizer is deployed but no AUTH_* variable is set');
-  return new ConnectionAuthorizer(config);
+  return config;
 }
 
 function policy(

@@ -107,7 +107,15 @@ describe('authConfigFromEnvironment', () => {
   it('names what is missing or wrong', () => {
     expect(() => authConfigFromEnvironment({ AUTH_JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
     expect(() => authConfigFromEnvironment({ AUTH_JWT_SECRET: testSecret })).toThrow(ConfigurationError);
-    expect(() => authConfigFromEnvironment({ AUTH_JWT_SECRET: testSecret, AUTH_JWKS_URL: 'https://x', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/not both/);
+    expect(() => authConfigFromEnvironment({ AUTH_JWT_SECRET: testSecret, AUTH_JWKS_URL: 'https://x', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/not several/);
+    expect(() => authConfigFromEnvironment({ AUTH_JWT_SECRET_ID: 'signaling/jwt' })).toThrow(/AUTH_ISSUER and AUTH_AUDIENCE/);
+    expect(() => authConfigFromEnvironment({ AUTH_JWT_SECRET_ID: 'signaling/jwt', AUTH_JWT_SECRET: testSecret, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/not several/);
+    expect(authConfigFromEnvironment({ AUTH_JWT_SECRET_ID: 'signaling/jwt', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toEqual({
+      secretId: 'signaling/jwt',
+      issuer: 'i',
+      audience: 'a',
+      roomsClaim: 'rooms',
+    });
     expect(() => authConfigFromEnvironment({ AUTH_JWKS_URL: 'nope', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' })).toThrow(/not a URL/);
     expect(authConfigFromEnvironment({ AUTH_ALLOWED_ORIGINS: 'https://a.test, https://b.test' })).toEqual({
       roomsClaim: 'rooms',

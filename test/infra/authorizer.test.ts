@@ -1,8 +1,11 @@
-import { App, SecretValue } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { appSettings } from '../../infra/app-context.js';
 import { describe, expect, it } from 'vitest';
 import { YWebrtcSignalingStack } from '../../infra/stack.js';
 import { logicalIdOf, resourcesOf, synthesize } from './synthesize.js';
 
+const contextWithSecret = { authSecretName: 'signaling/jwt', authIssuer: 'me', authAudience: 'signaling' };
 const jwks = { jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com/', audience: 'signaling', roomsClaim: 'custom:rooms' };
 
 describe('authorization on $connect', () => {
@@ -34,13 +37,24 @@ describe('authorization on $connect', () => {
     });
   });
 
-  it('keeps a Secrets Manager secret out of the template as a dynamic reference', () => {
-    const { template, stack } = synthesize({
-      signaling: { authorization: { jwtSecret: SecretValue.secretsManager('signaling/jwt'), issuer: 'me', audience: 'signaling' } },
-    });
+  it('reads the HS256 key from Secrets Manager at run time: only the secret ARN is in the function, and only the authorizer may read it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...contextWithSecret } });
+    const { stackName, stackProps } = appSettings(app);
+    const stack = new YWebrtcSignalingStack(app, stackName, stackProps);
+    const template = Template.fromStack(stack);
     const fn = resourcesOf(template, 'AWS::Lambda::Function')[logicalIdOf(stack.signaling.authorizerFunction!)]!;
-    const secret = JSON.stringify((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['AUTH_JWT_SECRET']);
-    expect(secret).toContain('{{resolve:secretsmanager:');
+    const variables = (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).not.toHaveProperty('AUTH_JWT_SECRET');
+    expect(JSON.stringify(variables['AUTH_JWT_SECRET_ID'])).toContain(':secret:signaling/jwt');
+    expect(JSON.stringify(template.toJSON())).not.toContain('resolve:secretsmanager');
+
+    const readers = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy).includes('secretsmanager:'));
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties['Roles'])).toContain(logicalIdOf(stack.signaling.authorizerFunction!.role! as never));
+    const statements = (readers[0]!.Properties['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+    const secretStatement = statements.find((statement) => JSON.stringify(statement.Action).includes('secretsmanager:'))!;
+    expect([secretStatement.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(secretStatement.Resource)).toContain(':secret:signaling/jwt-??????');
   });
 
   it('uses the Origin header as identity source when only origins are checked', () => {
@@ -60,8 +74,7 @@ describe('authorization on $connect', () => {
     expect(stack.signaling.authorizerFunction).toBeUndefined();
   });
 
-  it('reads the authorization settings from CDK context', async () => {
-    const { appSettings } = await import('../../infra/app-context.js');
+  it('reads the authorization settings from CDK context', () => {
     const app = new App({ context: { authJwksUrl: jwks.jwksUrl, authIssuer: jwks.issuer, authAudience: jwks.audience } });
     expect(appSettings(app).stackProps.signaling?.authorization).toMatchObject({ jwksUrl: jwks.jwksUrl, issuer: jwks.issuer, audience: jwks.audience });
   });

@@ -53,6 +53,11 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(acknowledgmentsOf(app).filter(({ id, path }) => id === 'AwsSolutions-APIG4' && path.includes('$connect'))).toEqual([]);
   });
 
+  it('find nothing unacknowledged with the HS256 key in a Secrets Manager secret', () => {
+    const { app } = synthesize({ jwtSecretName: 'signaling/jwt', signaling: { authorization: { issuer: 'me', audience: 'signaling' } } });
+    expect(findingsOf(app)).toEqual([]);
+  });
+
   it('find nothing unacknowledged with access logs turned off, which is acknowledged as a choice', () => {
     const { app } = synthesize({ signaling: { accessLogs: false } });
     expect(findingsOf(app)).toEqual([]);
