@@ -7,7 +7,7 @@ import { count, invocationLogger, logger, metricNames, publishMetrics } from './
 
 let settings: AuthConfig | undefined;
 let secretKey: SecretsManagerKey | undefined;
-let authorizer: { readonly instance: ConnectionAuthorizer; readonly key: string | undefined } | undefined;
+let current: { readonly instance: ConnectionAuthorizer; readonly key: string | undefined } | undefined;
 
 /**
  * The `$connect` REQUEST authorizer. A missing or bad token is answered by throwing
@@ -16,8 +16,18 @@ let authorizer: { readonly instance: ConnectionAuthorizer; readonly key: string 
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const log = invocationLogger({ requestId: event.requestContext?.requestId });
+  let authorizer: ConnectionAuthorizer;
   try {
-    const decision = await (await currentAuthorizer()).authorize({
+    authorizer = await currentAuthorizer();
+  } catch (error) {
+    // Every connection is refused (500) until this is fixed: HandlerErrors raises the alarm.
+    count(metricNames.handlerErrors);
+    log.error('could not set up the authorizer', { error: error as Error });
+    publishMetrics();
+    throw error;
+  }
+  try {
+    const decision = await authorizer.authorize({
       token: event.queryStringParameters?.['token'],
       origin: header(event, 'origin'),
     });
@@ -41,15 +51,16 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
 async function currentAuthorizer(): Promise<ConnectionAuthorizer> {
   settings ??= requiredSettings();
   if (!settings.secretId) {
-    authorizer ??= { instance: new ConnectionAuthorizer(settings), key: undefined };
-    return authorizer.instance;
+    current ??= { instance: new ConnectionAuthorizer(settings), key: undefined };
+    return current.instance;
   }
-  secretKey ??= new SecretsManagerKey(settings.secretId, (error) =>
-    logger.error('could not read the token key again; the previous key stays in use', { error: error as Error }),
-  );
+  secretKey ??= new SecretsManagerKey(settings.secretId, (error) => {
+    count(metricNames.handlerErrors);
+    logger.error('could not read the token key again; the previous key stays in use', { error: error as Error });
+  });
   const key = await secretKey.current();
-  if (authorizer?.key !== key) authorizer = { instance: new ConnectionAuthorizer({ ...settings, secret: key }), key };
-  return authorizer.instance;
+  if (current?.key !== key) current = { instance: new ConnectionAuthorizer({ ...settings, secret: key }), key };
+  return current.instance;
 }
 
 function requiredSettings(): AuthConfig {

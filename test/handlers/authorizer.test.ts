@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretKeyMaxAgeMs } from '../../src/auth/secrets-manager-key.js';
@@ -63,8 +64,21 @@ beforeEach(() => {
   vi.resetModules();
 });
 afterEach(() => vi.useRealTimers());
+const loggedErrors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+
+/** HandlerErrors counted since the handler module was loaded (it raises the deployed alarm). */
+async function handlerErrorsCounted(): Promise<number> {
+  const { metrics, metricNames } = await import('../../src/handlers/observability.js');
+  return addMetricCalls(metrics).filter(([name]) => name === metricNames.handlerErrors).length;
+}
+
+function addMetricCalls(metrics: { addMetric: unknown }): unknown[][] {
+  return vi.isMockFunction(metrics.addMetric) ? metrics.addMetric.mock.calls : [];
+}
 
 async function freshHandler(): Promise<(event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>> {
+  const { metrics } = await import('../../src/handlers/observability.js');
+  vi.spyOn(metrics, 'addMetric');
   return (await import('../../src/handlers/authorizer.js')).handler;
 }
 
@@ -98,24 +112,28 @@ describe('the authorizer with its key in Secrets Manager', () => {
     expect(effectOf(await handler(connectEvent(await tokenSignedWith(rotatedKey))))).toBe('Allow');
     await expect(handler(connectEvent(await tokenSignedWith(firstKey)))).rejects.toThrow('Unauthorized');
     expect(secretsManager.requests).toHaveLength(2);
+    // A refused token is the authorizer working, not failing.
+    expect(await handlerErrorsCounted()).toBe(0);
 
     // Secrets Manager fails: connections keep being checked against the last key read.
-    const { logger } = await import('../../src/handlers/observability.js');
-    const loggedErrors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     secretsManager.failing = true;
     vi.setSystemTime(Date.now() + secretKeyMaxAgeMs + 1_000);
     expect(effectOf(await handler(connectEvent(await tokenSignedWith(rotatedKey))))).toBe('Allow');
     expect(secretsManager.requests.length).toBeGreaterThan(2);
     expect(loggedErrors).toHaveBeenCalledWith('could not read the token key again; the previous key stays in use', expect.anything());
+    expect(await handlerErrorsCounted()).toBe(1);
   });
 
   it('refuses every connection while no usable key has been read: secret missing, or too short for HS256', async () => {
     let handler = await freshHandler();
     await expect(handler(connectEvent(await tokenSignedWith(firstKey)))).rejects.toThrow(/can't find the specified secret/);
+    expect(await handlerErrorsCounted()).toBe(1);
+    expect(loggedErrors).toHaveBeenCalledWith('could not set up the authorizer', expect.anything());
 
     secretsManager.keys.set(secretId, 'short');
     vi.resetModules();
     handler = await freshHandler();
     await expect(handler(connectEvent(await hs256Token({}, { secret: 'short' })))).rejects.toThrow(/at least 32 bytes/);
+    expect(await handlerErrorsCounted()).toBe(1);
   });
 });
