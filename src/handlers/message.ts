@@ -3,14 +3,15 @@ import { scopeFromContext, type RoomScope } from '../auth/room-scope.js';
 import { reject } from '../protocol/rejection.js';
 import { receiveMessage, type MessageOutcome } from '../signaling/message-receiver.js';
 import { dependencies } from './dependencies.js';
-import { count, countRejection, invocationLogger, metricNames, publishMetrics } from './observability.js';
+import { count, countRejection, invocationLogger, metricNames } from './observability.js';
+import { routeResult } from './route-result.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
 /** `$default`, `subscribe`, `unsubscribe` and `publish`: one client frame each. */
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const { connectionId, requestId, connectedAt } = event.requestContext;
   const log = invocationLogger({ connectionId, requestId });
-  try {
+  return routeResult(log, 'could not handle the message', async () => {
     const { store, limits, senderFor, publishLimiter } = dependencies();
     const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     const sender = senderFor(managementEndpointOf(event.requestContext));
@@ -19,14 +20,7 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
       ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter })
       : reject('forbidden-topic', 'the authorizer context is unreadable');
     record(outcome, log);
-    return { statusCode: 200 };
-  } catch (error) {
-    count(metricNames.handlerErrors);
-    log.error('could not handle the message', { error: error as Error });
-    return { statusCode: 500 };
-  } finally {
-    publishMetrics();
-  }
+  });
 }
 
 /** The rooms the authorizer allowed; undefined when its context cannot be read (refuse, never widen). */
