@@ -5,16 +5,18 @@ import { routeResult } from './route-result.js';
 
 /** `$connect`: remember the connection. Nothing else, so connecting stays one write. */
 export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
-  const { connectionId, requestId, connectedAt, identity } = event.requestContext;
+  const { connectionId, requestId, connectedAt, identity, authorizer } = event.requestContext;
   const log = invocationLogger({ connectionId, requestId });
+  const principalId = typeof authorizer?.['principalId'] === 'string' ? authorizer['principalId'] : undefined;
   return routeResult(log, 'could not store the connection', async () => {
     await dependencies().store.putConnection({
       connectionId,
       connectedAt,
       sourceIp: identity.sourceIp,
       ...(identity.userAgent ? { userAgent: identity.userAgent } : {}),
+      ...(principalId ? { principalId } : {}),
     });
     count(metricNames.connectionsOpened);
-    log.debug('connected', { sourceIp: identity.sourceIp });
+    log.debug('connected', { sourceIp: identity.sourceIp, ...(principalId ? { principalId } : {}) });
   });
 }

@@ -8,6 +8,8 @@ export interface NewConnection {
   readonly connectedAt: number;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** Whom the `$connect` authorizer let in (the token's `sub`), when authorization is on. */
+  readonly principalId?: string;
 }
 
 export interface SubscriptionStore {

@@ -29,6 +29,7 @@ function createConnectionEntity() {
       [timeToLiveAttribute]: { type: 'number', required: true },
       sourceIp: { type: 'string' },
       userAgent: { type: 'string' },
+      principalId: { type: 'string' },
     },
     indexes: {
       byId: {

@@ -37,6 +37,16 @@ describe('authorization through the local runtime', () => {
     expect(await handshakeStatus(`${runtime.url}/?token=${await hs256Token({}, { expiresIn: '-1s' })}`)).toBe(401);
   });
 
+  it("records on the connection item whom the token names (its sub)", async () => {
+    const principalOf = (item: Record<string, unknown>) => (item['principalId'] as { S?: string } | undefined)?.S;
+    const client = await TestClient.connect(`${runtime.url}/?token=${await hs256Token({ sub: 'ada@example.com' })}`);
+    await settled(client);
+    const items = await allItems(runtime);
+    const connections = items.filter((item) => (item['__edb_e__'] as { S: string }).S === 'connection');
+    expect(connections.filter((item) => principalOf(item) === 'ada@example.com')).toHaveLength(1);
+    await client.close();
+  });
+
   it('refuses a malformed rooms claim with 403', async () => {
     expect(await handshakeStatus(`${runtime.url}/?token=${await hs256Token({ rooms: [7] })}`)).toBe(403);
   });
