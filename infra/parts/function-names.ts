@@ -7,3 +7,5 @@ export const signalingFunctionNames = ['connect', 'message', 'disconnect', 'clea
 
 /** Every function the construct may create: the authorizer only when authorization is configured. */
 export type LambdaFunctionName = SignalingFunctionName | 'authorizer';
+
+export const lambdaFunctionNames = [...signalingFunctionNames, 'authorizer'] as const satisfies readonly LambdaFunctionName[];

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { functionBundle, handlerEntry, projectRoot, runtimeProvidedModules } from '../parts/bundling.js';
-import { signalingFunctionNames, type SignalingFunctionName } from '../parts/function-names.js';
+import { lambdaFunctionNames, type LambdaFunctionName } from '../parts/function-names.js';
 
 const runs = Number(process.env['BUNDLE_REPORT_RUNS'] ?? 7);
 // Inside node_modules, so a bundle that leaves the SDK out finds it the way Lambda's runtime would.
@@ -23,7 +23,7 @@ const markers = { start: '<!-- bundle-report:start -->', end: '<!-- bundle-repor
 type SdkPlacement = 'bundled' | 'runtime';
 
 interface Measurement {
-  readonly name: SignalingFunctionName;
+  readonly name: LambdaFunctionName;
   readonly sdk: SdkPlacement;
   readonly bytes: number;
   readonly zippedBytes: number;
@@ -35,7 +35,7 @@ interface Measurement {
   readonly importCpuWithSourceMapsMs: number;
 }
 
-async function bundle(name: SignalingFunctionName, sdk: SdkPlacement): Promise<string> {
+async function bundle(name: LambdaFunctionName, sdk: SdkPlacement): Promise<string> {
   const outfile = join(outputRoot, sdk, name, 'index.mjs');
   await build({
     entryPoints: [handlerEntry(name)],
@@ -83,7 +83,7 @@ function median(values: readonly number[]): number {
 }
 
 interface Variant {
-  readonly name: SignalingFunctionName;
+  readonly name: LambdaFunctionName;
   readonly sdk: SdkPlacement;
   readonly file: string;
 }
@@ -110,7 +110,7 @@ function timeImports(variants: readonly Variant[]): Map<Variant, { plain: Import
 async function measureAll(): Promise<Measurement[]> {
   const variants: Variant[] = [];
   for (const sdk of ['bundled', 'runtime'] as const) {
-    for (const name of signalingFunctionNames) variants.push({ name, sdk, file: await bundle(name, sdk) });
+    for (const name of lambdaFunctionNames) variants.push({ name, sdk, file: await bundle(name, sdk) });
   }
   const timings = timeImports(variants);
   return variants.map((variant) => {
