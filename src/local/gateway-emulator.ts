@@ -29,6 +29,11 @@ export interface GatewayEmulatorOptions {
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
   /** Runs before `$connect`; its context reaches every event of the connection in `requestContext.authorizer`. */
   readonly authorizer?: AuthorizerFunction;
+  /**
+   * `in-order` (default): a connection's frames reach the message function one after the
+   * other. `parallel`: each as soon as it arrives, as Lambda invocations on AWS may overlap.
+   */
+  readonly frameOrder?: FrameOrder;
   /** Told how long each function invocation took, for benchmarks. */
   readonly onInvoked?: (fn: FunctionName, milliseconds: number) => void;
   /** Plain text answered to an HTTP GET that is not a WebSocket upgrade. */
@@ -40,6 +45,9 @@ export interface GatewayEmulatorOptions {
    */
   readonly httpRoutes?: Readonly<Record<string, HttpRoute>>;
 }
+
+export const frameOrders = ['in-order', 'parallel'] as const;
+export type FrameOrder = (typeof frameOrders)[number];
 
 /** One resource the emulator serves over plain HTTP besides the status text. */
 export interface HttpRoute {
@@ -64,7 +72,7 @@ interface EndedConnection extends EmulatedConnectionInfo {
   readonly authorizer?: Record<string, unknown>;
   readonly sourceIp: string;
   readonly userAgent?: string;
-  /** Frames of one connection reach the functions one after the other, in order. */
+  /** Settles when the frames handed to the functions so far are done; in-order frames chain on it. */
   queue: Promise<void>;
   idleTimer?: NodeJS.Timeout;
   lifetimeTimer?: NodeJS.Timeout;
@@ -260,7 +268,12 @@ export class GatewayEmulator {
       body: frame,
       isBase64Encoded: false,
     };
-    connection.queue = connection.queue.then(() => this.deliverMessage(connection, target.function, event));
+    if (this.options.frameOrder === 'parallel') {
+      const delivery = this.deliverMessage(connection, target.function, event);
+      connection.queue = Promise.all([connection.queue, delivery]).then(() => undefined);
+    } else {
+      connection.queue = connection.queue.then(() => this.deliverMessage(connection, target.function, event));
+    }
   }
 
   private async deliverMessage(connection: EmulatedConnection, fn: FunctionName, event: WebSocketEvent): Promise<void> {

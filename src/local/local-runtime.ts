@@ -6,7 +6,7 @@ import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
-import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions } from './gateway-emulator.js';
+import { GatewayEmulator, type EmulatedConnectionInfo, type FrameOrder, type GatewayEmulatorOptions } from './gateway-emulator.js';
 import { localSettings, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
 
@@ -29,6 +29,7 @@ export interface LocalRuntime {
   readonly dynamoDb: DynamoDBClient;
   /** Whether connections go through the `$connect` authorizer (any AUTH_* variable set). */
   readonly authorization: 'off' | 'tokens' | 'origins';
+  readonly frameOrder: FrameOrder;
   /** The demo page served at `/` to browsers (src/demo), bundled on first request or `build()`. */
   readonly demo: DemoSite;
   stop(): Promise<void>;
@@ -78,6 +79,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       functions: { connect: connect.handler, message: message.handler, disconnect: disconnect.handler },
       ...(authorizer ? { authorizer } : {}),
       idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      frameOrder: settings.frameOrder,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
       ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
@@ -108,7 +110,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
 
     const authorization = !auth ? 'off' : checksTokens(auth) ? 'tokens' : 'origins';
-    return { url: gateway.url, dynamodbEndpoint, tableName: settings.tableName, gateway, poller, dynamoDb, demo, authorization, stop };
+    const { tableName, frameOrder } = settings;
+    return { url: gateway.url, dynamodbEndpoint, tableName, gateway, poller, dynamoDb, demo, authorization, frameOrder, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../config/limits.js';
+import { frameOrders, type FrameOrder } from './gateway-emulator.js';
 
 /** Settings of the local runtime only; the handlers' own settings live in src/config. */
 export interface LocalSettings {
@@ -9,12 +10,15 @@ export interface LocalSettings {
   readonly dynamodbEndpoint: string | undefined;
   /** The emulated API Gateway idle timeout (10 min on AWS). */
   readonly idleTimeoutSeconds: number;
+  /** Whether a connection's frames reach the message function in order, or overlapping as on AWS. */
+  readonly frameOrder: FrameOrder;
 }
 
 export const defaultLocalSettings = {
   port: 4444,
   tableName: 'y-webrtc-signaling',
   idleTimeoutSeconds: 600,
+  frameOrder: 'in-order',
 } as const;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
@@ -23,7 +27,16 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     tableName: env['TABLE_NAME'] || defaultLocalSettings.tableName,
     dynamodbEndpoint: env['DYNAMODB_ENDPOINT'] || undefined,
     idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', defaultLocalSettings.idleTimeoutSeconds, 1),
+    frameOrder: frameOrder(env),
   };
+}
+
+function frameOrder(env: NodeJS.ProcessEnv): FrameOrder {
+  const raw = env['FRAME_ORDER'] || defaultLocalSettings.frameOrder;
+  if (!(frameOrders as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`FRAME_ORDER must be ${frameOrders.join(' or ')}, got "${raw}"`);
+  }
+  return raw as FrameOrder;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {

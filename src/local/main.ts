@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       `  DynamoDB        ${runtime.dynamodbEndpoint}`,
       `  table           ${runtime.tableName}`,
       `  authorization   ${authorizationLine(runtime.authorization)}`,
+      ...(runtime.frameOrder === 'parallel' ? ['  frames          a connection\'s frames overlap, as on AWS (FRAME_ORDER=parallel)'] : []),
       '',
       `  y-webrtc:       new WebrtcProvider(room, ydoc, { signaling: ['${runtime.url}'] })`,
       '  Ctrl-C stops everything.',

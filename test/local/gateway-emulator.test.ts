@@ -61,6 +61,29 @@ describe('GatewayEmulator', () => {
     });
   });
 
+  it('hands a connection\'s frames over one after the other, or overlapping with frameOrder parallel as Lambda on AWS may', async () => {
+    const finishOrder = async (frameOrder: GatewayEmulatorOptions['frameOrder']) => {
+      const finished: string[] = [];
+      const message = async (event: WebSocketEvent) => {
+        const { n } = JSON.parse(event.body ?? '{}') as { n: string };
+        if (n === 'slow') await new Promise((resolve) => setTimeout(resolve, 300));
+        finished.push(n);
+        return { statusCode: 200 };
+      };
+      const { gateway } = await startGateway({ functions: { connect: async () => ({ statusCode: 200 }), message, disconnect: async () => ({ statusCode: 200 }) }, ...(frameOrder ? { frameOrder } : {}) });
+      const client = await TestClient.connect(gateway.url);
+      client.send({ type: 'publish', topic: 't', n: 'slow' });
+      client.send({ type: 'publish', topic: 't', n: 'fast' });
+      await eventually(() => finished.length === 2);
+      await client.close();
+      await gateway.close();
+      return finished;
+    };
+    expect(await finishOrder(undefined)).toEqual(['slow', 'fast']);
+    expect(await finishOrder('in-order')).toEqual(['slow', 'fast']);
+    expect(await finishOrder('parallel')).toEqual(['fast', 'slow']);
+  });
+
   it('answers ping itself, without calling a function', async () => {
     const { gateway, events } = await startGateway();
     const client = await TestClient.connect(gateway.url);
