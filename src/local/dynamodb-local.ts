@@ -54,7 +54,9 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     String(port),
   ].join(' ');
   const guard = `${java} & child=$!; trap 'kill $child 2>/dev/null' TERM INT; cat >/dev/null; kill $child 2>/dev/null; wait $child`;
-  const child = spawn('sh', ['-c', guard], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C reaches the server, which drains and then stops
+  // Java, instead of Java dying first under everything that still needs it.
+  const child = spawn('sh', ['-c', guard], { cwd: folder, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -108,7 +110,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stdin?.end();
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const killTimer = setTimeout(() => killGroup(child), 5_000);
   await exited;
   clearTimeout(killTimer);
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }

@@ -36,12 +36,17 @@ interface ShardState {
  * function in batches, and retries from the first record the function reports as failed
  * (`batchItemFailures`), as Lambda does with ReportBatchItemFailures.
  */
+/** How long reading must have failed before `drained()` gives up waiting. */
+const unreadableAfterMs = 2_000;
+
 export class StreamPoller {
   private readonly shards = new Map<string, ShardState>();
   private running = false;
   private loop: Promise<void> | undefined;
   private quietRounds = 0;
   private round = 0;
+  /** Set while reading the stream fails: since when, and the last error. */
+  private failing: { readonly since: number; error: unknown; streak: number } | undefined;
 
   constructor(private readonly options: StreamPollerOptions) {}
 
@@ -65,6 +70,10 @@ export class StreamPoller {
     const deadline = Date.now() + timeoutMs;
     while (!(this.round > startRound + 1 && this.quietRounds > 0)) {
       if (Date.now() > deadline) throw new Error(`stream not drained within ${timeoutMs} ms`);
+      // Waiting on a stream that cannot be read (DynamoDB gone) would only delay a shutdown.
+      if (this.failing && Date.now() - this.failing.since > unreadableAfterMs) {
+        throw new Error(`the stream cannot be read: ${describe(this.failing.error)}`);
+      }
       await sleep(20);
     }
   }
@@ -75,14 +84,33 @@ export class StreamPoller {
       try {
         await this.discoverShards();
         for (const [shardId, shard] of this.shards) busy = (await this.pollShard(shardId, shard)) || busy;
+        this.recovered();
       } catch (error) {
         busy = true;
-        if (this.running) console.error('stream poller:', error);
+        if (this.running) await sleep(this.failed(error));
       }
       this.quietRounds = busy ? 0 : this.quietRounds + 1;
       this.round++;
       if (!busy) await sleep(this.options.pollIntervalMs ?? 100);
     }
+  }
+
+  /** Logs the first error of a streak only, and returns how long to wait before the next try. */
+  private failed(error: unknown): number {
+    if (this.failing) {
+      this.failing.error = error;
+      this.failing.streak++;
+    } else {
+      this.failing = { since: Date.now(), error, streak: 1 };
+      console.error(`stream poller: cannot read the stream, retrying until it can (${describe(error)})`);
+    }
+    return Math.min(100 * 2 ** this.failing.streak, 2_000);
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    console.error(`stream poller: reading the stream again after ${this.failing.streak} failed attempts`);
+    this.failing = undefined;
   }
 
   private async discoverShards(): Promise<void> {
@@ -208,4 +236,8 @@ function lambdaContext(shardId: string): Context {
     fail: noop,
     succeed: noop,
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -10,11 +10,15 @@ afterEach(() => {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** `npm start`'s entry, with its own DynamoDB Local, as a user runs it. */
-function startServer(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+/**
+ * `npm start`'s entry, with its own DynamoDB Local, as a user runs it. `terminal`: in a process
+ * group of its own, as a shell starts a foreground job, so Ctrl-C can be sent to the group.
+ */
+function startServer(env: NodeJS.ProcessEnv, { terminal = false } = {}): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
     env: { ...process.env, DYNAMODB_ENDPOINT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: terminal,
   });
   started.push(child);
   let text = '';
@@ -52,6 +56,24 @@ describe('npm start', () => {
     expect(await exitOf(child)).toBe(0);
     expect(java.filter(isAlive)).toEqual([]);
     expect(client.closed || (await eventually(() => client.closed, 5_000).then(() => true))).toBe(true);
+  }, 60_000);
+
+  it('stops in order on Ctrl-C in a terminal, which signals the whole foreground process group', async () => {
+    const port = await freePort();
+    const { child, output } = startServer({ PORT: String(port) }, { terminal: true });
+    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    const java = descendantsOf(child.pid!).filter(isDynamoDbLocalJava);
+    expect(java).toHaveLength(1);
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}`);
+    client.send({ type: 'subscribe', topics: ['ctrl-c'] });
+
+    const signalled = Date.now();
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exitOf(child)).toBe(0);
+    // DynamoDB Local outlived the server's drain: nothing failed on the way down.
+    expect(Date.now() - signalled).toBeLessThan(15_000);
+    expect(output()).not.toMatch(/stream poller|ECONNREFUSED|Error/);
+    expect(java.filter(isAlive)).toEqual([]);
   }, 60_000);
 
   it('takes DynamoDB Local down with it when it is killed outright', async () => {

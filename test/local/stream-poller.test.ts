@@ -1,11 +1,12 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asLambdaRecord, StreamPoller } from '../../src/local/stream-poller.js';
 import { connectionRemovedFilterPattern } from '../../src/store/table.js';
 import { createTestTable, type TestTable } from '../support/table.js';
 import { eventually } from '../support/runtime.js';
 import { inject } from 'vitest';
+import { freePort } from '../../src/local/free-port.js';
 
 describe('asLambdaRecord', () => {
   const oldImage = { connectionId: { S: 'c1' }, __edb_e__: { S: 'connection' } };
@@ -98,6 +99,35 @@ describe('StreamPoller', () => {
       expect(given).toEqual(['doomed']);
     } finally {
       await poller.stop();
+    }
+  });
+});
+
+describe('StreamPoller on a stream it cannot read (DynamoDB gone)', () => {
+  it('says so once, backs off instead of spinning, and stops waiting for a drain', async () => {
+    // A port nothing listens on: every request is refused, as after DynamoDB Local died.
+    const gone = new DynamoDBStreamsClient({
+      endpoint: `http://127.0.0.1:${await freePort()}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    let requests = 0;
+    gone.middlewareStack.add((next) => (args) => (requests++, next(args)), { step: 'initialize' });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const poller = new StreamPoller({ client: gone, streamArn: 'arn:aws:dynamodb:local:000000000000:table/gone/stream/x', filter: connectionRemovedFilterPattern, handler: async () => undefined });
+    try {
+      poller.start();
+      const started = Date.now();
+      await expect(poller.drained()).rejects.toThrow(/the stream cannot be read: .*ECONNREFUSED/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // Backing off 200, 400, 800 ms...: a handful of attempts in over two seconds, not thousands.
+      expect(requests).toBeLessThan(10);
+      expect(logged.mock.calls.filter(([line]) => String(line).startsWith('stream poller:'))).toHaveLength(1);
+    } finally {
+      await poller.stop();
+      gone.destroy();
+      logged.mockRestore();
     }
   });
 });
