@@ -16,8 +16,14 @@ async function main(): Promise<void> {
     await runtime?.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  const onSignal = () => {
+    if (!stopping) return void shutdown(0);
+    // A second Ctrl-C: the user will not wait for the drain. Java goes down with this process.
+    console.log('stopping at once');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.on('uncaughtException', (error) => {
     console.error(error);
     void shutdown(1);

@@ -76,6 +76,22 @@ describe('npm start', () => {
     expect(java.filter(isAlive)).toEqual([]);
   }, 60_000);
 
+  it('stops at once on a second Ctrl-C, and still takes DynamoDB Local down', async () => {
+    const port = await freePort();
+    const { child, output } = startServer({ PORT: String(port) }, { terminal: true });
+    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    const java = descendantsOf(child.pid!).filter(isDynamoDbLocalJava);
+    // A connection that holds the drain up: its $disconnect still has to be handled.
+    await TestClient.connect(`ws://127.0.0.1:${port}`);
+
+    process.kill(-child.pid!, 'SIGINT');
+    await eventually(() => output().includes('stopping:'), 10_000, 'orderly stop begun');
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exitOf(child)).toBe(130);
+    expect(output()).toContain('stopping at once');
+    await eventually(() => java.every((pid) => !isAlive(pid)), 10_000, 'DynamoDB Local stopped');
+  }, 60_000);
+
   it('takes DynamoDB Local down with it when it is killed outright', async () => {
     const { child, output } = startServer({ PORT: String(await freePort()) });
     await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
