@@ -63,8 +63,15 @@ async function main(): Promise<number> {
   if ([clients, rooms, durationSeconds].some(Number.isNaN)) return 2;
   if (!(sessionSeconds > 0) || !(rampPerSecond > 0) || !(threshold >= 0)) return fail('--session and --ramp must be positive, --max-error-rate at least 0');
 
-  console.log(`load test: ${clients} clients in ${rooms} rooms against ${url.href} for ${durationSeconds} s`);
+  console.log(`load test: ${clients} clients in ${rooms} rooms against ${url.href} for ${durationSeconds} s (Ctrl-C ends it early, with a report)`);
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    console.log('\ninterrupted: the clients leave, then the report covers the time run (Ctrl-C again to quit at once)');
+    interrupt.abort();
+  });
   const report = await runLoadTest({
+    signal: interrupt.signal,
     url: url.href,
     clients,
     rooms,
@@ -86,7 +93,7 @@ async function main(): Promise<number> {
     console.error(`error rate ${(report.errorRate * 100).toFixed(3)} % is above the threshold ${(threshold * 100).toFixed(3)} %`);
     return 1;
   }
-  return 0;
+  return report.interrupted ? 130 : 0;
 }
 
 function integer(raw: string, name: string, max: number): number {

@@ -12,6 +12,8 @@ export interface LoadTestOptions {
   readonly rampPerSecond: number;
   readonly onProgress?: (progress: Progress) => void;
   readonly progressIntervalMs?: number;
+  /** Ends the run early (Ctrl-C): the clients leave and the report covers the time run. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Progress {
@@ -28,6 +30,9 @@ export interface LoadTestReport {
   readonly clients: number;
   readonly rooms: number;
   readonly durationSeconds: number;
+  /** How long it ran: `durationSeconds`, or less when it was interrupted. */
+  readonly ranSeconds: number;
+  readonly interrupted: boolean;
   readonly connections: number;
   readonly sent: number;
   readonly received: number;
@@ -95,7 +100,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
 
   const ramp = Math.max(1, options.rampPerSecond);
   const startTimers = peers.map((peer, index) => setTimeout(() => peer.start(), (index / ramp) * 1000));
-  await new Promise((resolve) => setTimeout(resolve, options.durationSeconds * 1000));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, options.durationSeconds * 1000);
+    options.signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  const ranSeconds = Math.min(options.durationSeconds, (Date.now() - started) / 1000);
   for (const timer of startTimers) clearTimeout(timer);
   clearInterval(progress);
   await Promise.all(peers.map((peer) => peer.stop()));
@@ -105,6 +117,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     clients: options.clients,
     rooms: options.rooms,
     durationSeconds: options.durationSeconds,
+    ranSeconds,
+    interrupted: options.signal?.aborted ?? false,
     connections,
     sent,
     received,

@@ -9,7 +9,7 @@ export function markdownReport(report: LoadTestReport, threshold: number): strin
 | --- | --- |
 | target | ${report.url} |
 | clients | ${report.clients} in ${report.rooms} rooms |
-| duration | ${report.durationSeconds} s |
+| duration | ${report.interrupted ? `${report.ranSeconds.toFixed(0)} of ${report.durationSeconds} s (interrupted)` : `${report.durationSeconds} s`} |
 
 | result | value |
 | --- | --- |

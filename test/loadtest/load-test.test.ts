@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,17 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-function cli(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/loadtest/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+/** `npm run loadtest` as a child process: its output so far, and its exit. */
+function startCli(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; output: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/loadtest/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  return { child, output: () => output, exited };
 }
+
+const cli = (args: string[]) => startCli(args).exited;
 
 describe('load test', () => {
   it('runs y-webrtc-like clients that join, signal, ping and rejoin, without errors, and leaves the table clean', async () => {
@@ -65,6 +67,21 @@ describe('load test', () => {
     expect(result.code).toBe(2);
     expect(result.output).toMatch(/--clients must be an integer from 1 to 5000/);
   });
+
+  it('ends early on Ctrl-C and still writes the report of the time it ran', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'loadtest-'));
+    const run = startCli(['--url', runtime.url, '--clients', '4', '--rooms', '2', '--duration', '300', '--report-dir', reportDir]);
+    await eventually(() => /\] connected +[1-9]/.test(run.output()), 30_000, 'clients connected');
+    run.child.kill('SIGINT');
+    const { code, output } = await run.exited;
+    expect(code).toBe(130);
+    expect(output).toMatch(/interrupted/);
+    const report = JSON.parse(readFileSync(join(reportDir, 'loadtest.json'), 'utf8')) as { interrupted: boolean; ranSeconds: number; connections: number; errors: number };
+    expect(report).toMatchObject({ interrupted: true, errors: 0 });
+    expect(report.ranSeconds).toBeLessThan(60);
+    expect(report.connections).toBeGreaterThan(0);
+    expect(readFileSync(join(reportDir, 'loadtest.md'), 'utf8')).toMatch(/of 300 s \(interrupted\)/);
+  }, 60_000);
 
   it('exits 1 with a report when errors pass the threshold', async () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'loadtest-'));
