@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js';
-import { limitsFromEnvironment } from '../config/limits.js';
+import { ConfigurationError, limitsFromEnvironment } from '../config/limits.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
@@ -61,7 +61,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint });
     stack.push(async () => dynamoDb.destroy());
-    const streamArn = await ensureTable(dynamoDb, settings.tableName);
+    const streamArn = await ensureTable(dynamoDb, settings.tableName).catch((error: unknown) => {
+      throw settings.dynamodbEndpoint && isUnreachable(error)
+        ? new ConfigurationError(
+            `cannot reach DynamoDB at ${dynamodbEndpoint} (DYNAMODB_ENDPOINT): ${(error as NodeJS.ErrnoException).code}. ` +
+              'Start it there, or unset DYNAMODB_ENDPOINT to use the bundled DynamoDB Local.',
+          )
+        : error;
+    });
 
     const [connect, message, disconnect, cleanup] = await Promise.all([
       import('../handlers/connect.js'),
@@ -140,4 +147,9 @@ function setHandlerEnvironment(settings: LocalSettings, dynamodbEndpoint: string
   env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
   env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
   env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+}
+
+function isUnreachable(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(code);
 }

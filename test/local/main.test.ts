@@ -109,6 +109,15 @@ describe('npm start', () => {
     expect(output()).toMatch(/DYNAMODB_ENDPOINT/);
   });
 
+  it('says what to do when the DynamoDB named by DYNAMODB_ENDPOINT cannot be reached', async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const { child, output } = startServer({ DYNAMODB_ENDPOINT: endpoint, PORT: String(await freePort()) });
+    expect(await exitOf(child)).toBe(1);
+    expect(output()).toContain(`cannot reach DynamoDB at ${endpoint} (DYNAMODB_ENDPOINT): ECONNREFUSED`);
+    expect(output()).toMatch(/unset DYNAMODB_ENDPOINT to use the bundled DynamoDB Local/);
+    expect(output()).not.toMatch(/\n +at /);
+  });
+
   it('refuses a bad setting with a message that names it', async () => {
     const { child, output } = startServer({ PORT: 'eighty', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' });
     expect(await exitOf(child)).toBe(1);
