@@ -29,6 +29,14 @@ function startServer(env: NodeJS.ProcessEnv, { terminal = false } = {}): { child
 
 const isDynamoDbLocalJava = (pid: number) => /^java .*DynamoDBLocal\.jar/.test(commandLineOf(pid));
 
+/** The server on a free port, once its banner is out, and the Java process of its DynamoDB Local. */
+async function runningServer(env: NodeJS.ProcessEnv = {}, options: { terminal?: boolean } = {}) {
+  const port = await freePort();
+  const server = startServer({ PORT: String(port), ...env }, options);
+  await eventually(() => server.output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+  return { ...server, port, java: descendantsOf(server.child.pid!).filter(isDynamoDbLocalJava) };
+}
+
 const exitOf = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
@@ -37,14 +45,10 @@ const exitOf = (child: ChildProcess) =>
 
 describe('npm start', () => {
   it('prints where it serves, serves y-webrtc clients, and leaves no process behind on SIGTERM', async () => {
-    const port = await freePort();
-    const { child, output } = startServer({ PORT: String(port), TABLE_NAME: 'start-test' });
-    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    const { child, output, port, java } = await runningServer({ TABLE_NAME: 'start-test' });
     expect(output()).toContain(`signaling URL   ws://127.0.0.1:${port}`);
     expect(output()).toMatch(/DynamoDB {8}http:\/\/127\.0\.0\.1:\d+/);
     expect(output()).toContain('table           start-test');
-
-    const java = descendantsOf(child.pid!).filter(isDynamoDbLocalJava);
     expect(java).toHaveLength(1);
 
     const client = await TestClient.connect(`ws://127.0.0.1:${port}`);
@@ -59,10 +63,7 @@ describe('npm start', () => {
   }, 60_000);
 
   it('stops in order on Ctrl-C in a terminal, which signals the whole foreground process group', async () => {
-    const port = await freePort();
-    const { child, output } = startServer({ PORT: String(port) }, { terminal: true });
-    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
-    const java = descendantsOf(child.pid!).filter(isDynamoDbLocalJava);
+    const { child, output, port, java } = await runningServer({}, { terminal: true });
     expect(java).toHaveLength(1);
     const client = await TestClient.connect(`ws://127.0.0.1:${port}`);
     client.send({ type: 'subscribe', topics: ['ctrl-c'] });
@@ -77,10 +78,7 @@ describe('npm start', () => {
   }, 60_000);
 
   it('stops at once on a second Ctrl-C, and still takes DynamoDB Local down', async () => {
-    const port = await freePort();
-    const { child, output } = startServer({ PORT: String(port) }, { terminal: true });
-    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
-    const java = descendantsOf(child.pid!).filter(isDynamoDbLocalJava);
+    const { child, output, port, java } = await runningServer({}, { terminal: true });
     // A connection that holds the drain up: its $disconnect still has to be handled.
     await TestClient.connect(`ws://127.0.0.1:${port}`);
 
@@ -93,8 +91,7 @@ describe('npm start', () => {
   }, 60_000);
 
   it('takes DynamoDB Local down with it when it is killed outright', async () => {
-    const { child, output } = startServer({ PORT: String(await freePort()) });
-    await eventually(() => output().includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    const { child } = await runningServer();
     const spawned = descendantsOf(child.pid!);
     expect(spawned.some(isDynamoDbLocalJava)).toBe(true);
     child.kill('SIGKILL');
