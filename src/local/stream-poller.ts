@@ -23,6 +23,9 @@ export interface StreamPollerOptions {
   readonly onGiveUp?: (records: readonly DynamoDBRecord[], error: unknown) => void;
 }
 
+/** How long reading must have failed before `drained()` gives up waiting. */
+const unreadableAfterMs = 2_000;
+
 interface ShardState {
   iterator: string | undefined;
   /** Records read but not yet handled successfully, oldest first. */
@@ -36,9 +39,6 @@ interface ShardState {
  * function in batches, and retries from the first record the function reports as failed
  * (`batchItemFailures`), as Lambda does with ReportBatchItemFailures.
  */
-/** How long reading must have failed before `drained()` gives up waiting. */
-const unreadableAfterMs = 2_000;
-
 export class StreamPoller {
   private readonly shards = new Map<string, ShardState>();
   private running = false;
