@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { routes, selectRoute, type FunctionName } from '../gateway/routes.js';
 import type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from '../gateway/websocket-event.js';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { FrameOrder } from './local-settings.js';
 
 export type WebSocketFunction = (event: WebSocketEvent) => Promise<WebSocketResult | void>;
 
@@ -45,9 +46,6 @@ export interface GatewayEmulatorOptions {
    */
   readonly httpRoutes?: Readonly<Record<string, HttpRoute>>;
 }
-
-export const frameOrders = ['in-order', 'parallel'] as const;
-export type FrameOrder = (typeof frameOrders)[number];
 
 /** One resource the emulator serves over plain HTTP besides the status text. */
 export interface HttpRoute {

@@ -6,8 +6,8 @@ import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
-import { GatewayEmulator, type EmulatedConnectionInfo, type FrameOrder, type GatewayEmulatorOptions } from './gateway-emulator.js';
-import { localSettings, type LocalSettings } from './local-settings.js';
+import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions } from './gateway-emulator.js';
+import { localSettings, type FrameOrder, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {

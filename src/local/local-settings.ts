@@ -1,5 +1,7 @@
 import { ConfigurationError } from '../config/limits.js';
-import { frameOrders, type FrameOrder } from './gateway-emulator.js';
+
+export const frameOrders = ['in-order', 'parallel'] as const;
+export type FrameOrder = (typeof frameOrders)[number];
 
 /** Settings of the local runtime only; the handlers' own settings live in src/config. */
 export interface LocalSettings {
