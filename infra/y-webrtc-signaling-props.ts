@@ -3,6 +3,7 @@ import type { TableEncryptionV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { JoinOrder } from '../src/config/join-order.js';
 import type { Limits } from '../src/config/limits.js';
 import type { AuthorizationProps } from './parts/authorizer.js';
 import type { SignalingFunctionName } from './parts/function-names.js';
@@ -70,6 +71,15 @@ export interface YWebrtcSignalingProps {
    * @default - the defaults of src/config/limits.ts
    */
   readonly limits?: Partial<Limits>;
+
+  /**
+   * How rooms order joins (JOIN_ORDER). `room`: of two peers joining a room together, exactly
+   * one receives the other's announce, however Lambda runs their frames. `arrival`: the
+   * reference server's rule, a publish reaches whoever is subscribed when it is handled.
+   * docs/architecture.md, "Join order", has the timelines and the cost.
+   * @default 'room'
+   */
+  readonly joinOrder?: JoinOrder;
 
   /**
    * POWERTOOLS_SERVICE_NAME: the `service` key of every log line and the `service`

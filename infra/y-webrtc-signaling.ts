@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { joinOrderEnvironmentVariable, joinOrderFromEnvironment } from '../src/config/join-order.js';
 import { limitEnvironmentVariables, limitsFromEnvironment, type Limits } from '../src/config/limits.js';
 import { createAlarms, defaultAlarmThresholds } from './parts/alarms.js';
 import { createConnectAuthorizer } from './parts/authorizer.js';
@@ -75,6 +76,7 @@ export class YWebrtcSignaling extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: customMetrics.namespace,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? signalingDefaults.logLevel,
       ...limitEnvironment(props.limits),
+      [joinOrderEnvironmentVariable]: joinOrderFromEnvironment({ [joinOrderEnvironmentVariable]: props.joinOrder }),
     };
     const memorySize = { ...signalingDefaults.memorySize, ...props.memorySize };
     const functions = {} as Record<SignalingFunctionName, NodejsFunction>;

@@ -24,10 +24,14 @@ interface TableAccess {
 export const tableAccess: Record<SignalingFunctionName, TableAccess> = {
   // putConnection
   connect: { table: ['dynamodb:PutItem'], reverseIndex: [] },
-  // subscribe/unsubscribe (batches), subscribersOf (Query on the table), topicsOf before a
-  // subscribe (Query on gsi1, for the per-connection topic limit), a gone receiver (batch
-  // delete of its edge, DeleteItem of its connection item)
-  message: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], reverseIndex: ['dynamodb:Query'] },
+  // subscribe/unsubscribe (batches), subscribersOf and the join order's room read (Query on
+  // the table), places in the join order (UpdateItem, src/store/dynamo-join-order.ts),
+  // topicsOf before a subscribe (Query on gsi1, for the per-connection topic limit), a gone
+  // receiver (batch delete of its edge, DeleteItem of its connection item)
+  message: {
+    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    reverseIndex: ['dynamodb:Query'],
+  },
   // deleteConnection
   disconnect: { table: ['dynamodb:DeleteItem'], reverseIndex: [] },
   // topicsOf (Query on gsi1), then batch deletes; the stream read is granted by its event source

@@ -12,12 +12,12 @@ export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
   const { connectionId, requestId, connectedAt } = event.requestContext;
   const log = invocationLogger({ connectionId, requestId });
   return routeResult(log, 'could not handle the message', async () => {
-    const { store, limits, senderFor, publishLimiter } = dependencies();
+    const { store, limits, senderFor, publishLimiter, joinOrder } = dependencies();
     const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     const sender = senderFor(managementEndpointOf(event.requestContext));
     const scope = scopeOf(event);
     const outcome = scope
-      ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter })
+      ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter, joinOrder })
       : reject('forbidden-topic', 'the authorizer context is unreadable');
     record(outcome, log);
   });

@@ -5,7 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { routes, selectRoute, type FunctionName } from '../gateway/routes.js';
 import type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from '../gateway/websocket-event.js';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { FrameOrder } from './local-settings.js';
+import type { InvocationTiming } from './gateway-timing.js';
 
 export type WebSocketFunction = (event: WebSocketEvent) => Promise<WebSocketResult | void>;
 
@@ -31,10 +31,10 @@ export interface GatewayEmulatorOptions {
   /** Runs before `$connect`; its context reaches every event of the connection in `requestContext.authorizer`. */
   readonly authorizer?: AuthorizerFunction;
   /**
-   * `in-order` (default): a connection's frames reach the message function one after the
-   * other. `parallel`: each as soon as it arrives, as Lambda invocations on AWS may overlap.
+   * When frames reach the functions (src/local/gateway-timing.ts). Default: a connection's
+   * frames one after the other, with no added latency.
    */
-  readonly frameOrder?: FrameOrder;
+  readonly timing?: InvocationTiming;
   /** Told how long each function invocation took, for benchmarks. */
   readonly onInvoked?: (fn: FunctionName, milliseconds: number) => void;
   /** Plain text answered to an HTTP GET that is not a WebSocket upgrade. */
@@ -266,7 +266,7 @@ export class GatewayEmulator {
       body: frame,
       isBase64Encoded: false,
     };
-    if (this.options.frameOrder === 'parallel') {
+    if (this.options.timing?.parallel) {
       const delivery = this.deliverMessage(connection, target.function, event);
       connection.queue = Promise.all([connection.queue, delivery]).then(() => undefined);
     } else {
@@ -319,6 +319,8 @@ export class GatewayEmulator {
   }
 
   private async invoke(fn: FunctionName, event: WebSocketEvent): Promise<WebSocketResult | void> {
+    const delay = this.options.timing?.delayOf(fn) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const started = performance.now();
     try {
       return await this.options.functions[fn](event);

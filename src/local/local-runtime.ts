@@ -1,13 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js';
+import { joinOrderEnvironmentVariable, joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
 import { ConfigurationError, limitsFromEnvironment } from '../config/limits.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
 import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions } from './gateway-emulator.js';
-import { localSettings, type FrameOrder, type LocalSettings } from './local-settings.js';
+import { invocationTiming, type InvocationTiming } from './gateway-timing.js';
+import { localSettings, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {
@@ -15,6 +17,8 @@ export interface LocalRuntimeOptions {
   readonly settings?: Partial<LocalSettings>;
   /** Tests use this to play a `$disconnect` that API Gateway never delivers. */
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
+  /** Sets JOIN_ORDER for the handlers; without it, JOIN_ORDER from the environment (default `room`). */
+  readonly joinOrder?: JoinOrder;
   /** Benchmarks use this to time each function invocation. */
   readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
 }
@@ -29,7 +33,9 @@ export interface LocalRuntime {
   readonly dynamoDb: DynamoDBClient;
   /** Whether connections go through the `$connect` authorizer (any AUTH_* variable set). */
   readonly authorization: 'off' | 'tokens' | 'origins';
-  readonly frameOrder: FrameOrder;
+  /** When frames reach the handlers (GATEWAY_TIMING), with the seed of its random latency. */
+  readonly timing: InvocationTiming;
+  readonly joinOrder: JoinOrder;
   /** The demo page served at `/` to browsers (src/demo), bundled on first request or `build()`. */
   readonly demo: DemoSite;
   stop(): Promise<void>;
@@ -57,7 +63,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const dynamodbEndpoint = settings.dynamodbEndpoint ?? database!.endpoint;
     setHandlerEnvironment(settings, dynamodbEndpoint);
+    if (options.joinOrder) process.env[joinOrderEnvironmentVariable] = options.joinOrder;
     const limits = limitsFromEnvironment(process.env);
+    const joinOrder = joinOrderFromEnvironment(process.env);
 
     const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint });
     stack.push(async () => dynamoDb.destroy());
@@ -81,12 +89,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const authorizer = auth ? (await import('../handlers/authorizer.js')).handler : undefined;
 
     const demo = demoSite();
+    const timing = invocationTiming(settings.gatewayTiming, settings.timingSeed);
     const gateway: GatewayEmulator = new GatewayEmulator({
       port: settings.port,
       functions: { connect: connect.handler, message: message.handler, disconnect: disconnect.handler },
       ...(authorizer ? { authorizer } : {}),
       idleTimeoutSeconds: settings.idleTimeoutSeconds,
-      frameOrder: settings.frameOrder,
+      timing,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
       ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
@@ -117,8 +126,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
 
     const authorization = !auth ? 'off' : checksTokens(auth) ? 'tokens' : 'origins';
-    const { tableName, frameOrder } = settings;
-    return { url: gateway.url, dynamodbEndpoint, tableName, gateway, poller, dynamoDb, demo, authorization, frameOrder, stop };
+    const { tableName } = settings;
+    return { url: gateway.url, dynamodbEndpoint, tableName, gateway, poller, dynamoDb, demo, authorization, timing, joinOrder, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,7 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { ConfigurationError } from '../config/limits.js';
-
-export const frameOrders = ['in-order', 'parallel'] as const;
-export type FrameOrder = (typeof frameOrders)[number];
+import { gatewayTimings, type GatewayTimingMode } from './gateway-timing.js';
 
 /** Settings of the local runtime only; the handlers' own settings live in src/config. */
 export interface LocalSettings {
@@ -12,15 +11,17 @@ export interface LocalSettings {
   readonly dynamodbEndpoint: string | undefined;
   /** The emulated API Gateway idle timeout (10 min on AWS). */
   readonly idleTimeoutSeconds: number;
-  /** Whether a connection's frames reach the message function in order, or overlapping as on AWS. */
-  readonly frameOrder: FrameOrder;
+  /** When frames reach the functions: in order, overlapping, or overlapping with Lambda-like latency. */
+  readonly gatewayTiming: GatewayTimingMode;
+  /** Seed of the `aws` timing's random latency; random unless GATEWAY_TIMING_SEED is set. */
+  readonly timingSeed: number;
 }
 
 export const defaultLocalSettings = {
   port: 4444,
   tableName: 'y-webrtc-signaling',
   idleTimeoutSeconds: 600,
-  frameOrder: 'in-order',
+  gatewayTiming: 'in-order',
 } as const;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
@@ -29,16 +30,20 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     tableName: env['TABLE_NAME'] || defaultLocalSettings.tableName,
     dynamodbEndpoint: env['DYNAMODB_ENDPOINT'] || undefined,
     idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', defaultLocalSettings.idleTimeoutSeconds, 1),
-    frameOrder: frameOrder(env),
+    gatewayTiming: gatewayTiming(env),
+    timingSeed: integer(env, 'GATEWAY_TIMING_SEED', randomInt(2 ** 31), 0),
   };
 }
 
-function frameOrder(env: NodeJS.ProcessEnv): FrameOrder {
-  const raw = env['FRAME_ORDER'] || defaultLocalSettings.frameOrder;
-  if (!(frameOrders as readonly string[]).includes(raw)) {
-    throw new ConfigurationError(`FRAME_ORDER must be ${frameOrders.join(' or ')}, got "${raw}"`);
+function gatewayTiming(env: NodeJS.ProcessEnv): GatewayTimingMode {
+  if (env['FRAME_ORDER']) {
+    throw new ConfigurationError('FRAME_ORDER is replaced by GATEWAY_TIMING (in-order, parallel or aws)');
   }
-  return raw as FrameOrder;
+  const raw = env['GATEWAY_TIMING'] || defaultLocalSettings.gatewayTiming;
+  if (!(gatewayTimings as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`GATEWAY_TIMING must be ${gatewayTimings.join(', ')}, got "${raw}"`);
+  }
+  return raw as GatewayTimingMode;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {

@@ -56,13 +56,24 @@ async function main(): Promise<void> {
       `  DynamoDB        ${runtime.dynamodbEndpoint}`,
       `  table           ${runtime.tableName}`,
       `  authorization   ${authorizationLine(runtime.authorization)}`,
-      ...(runtime.frameOrder === 'parallel' ? ['  frames          a connection\'s frames overlap, as on AWS (FRAME_ORDER=parallel)'] : []),
+      ...timingLines(runtime.timing),
+      ...(runtime.joinOrder === 'arrival' ? ["  join order      the reference server's: whoever is subscribed when an announce is handled (JOIN_ORDER=arrival)"] : []),
       '',
       `  y-webrtc:       new WebrtcProvider(room, ydoc, { signaling: ['${runtime.url}'] })`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+function timingLines(timing: LocalRuntime['timing']): string[] {
+  if (timing.mode === 'parallel') return ["  timing          a connection's frames overlap, as on AWS (GATEWAY_TIMING=parallel)"];
+  if (timing.mode === 'aws') {
+    return [
+      `  timing          as on AWS: frames overlap, Lambda-like latency (GATEWAY_TIMING=aws, GATEWAY_TIMING_SEED=${timing.seed} replays it)`,
+    ];
+  }
+  return [];
 }
 
 function authorizationLine(mode: LocalRuntime['authorization']): string {

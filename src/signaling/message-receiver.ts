@@ -3,9 +3,11 @@ import type { Limits } from '../config/limits.js';
 import { pong } from '../protocol/messages.js';
 import { parseClientMessage } from '../protocol/parse.js';
 import { reject, type Rejection } from '../protocol/rejection.js';
-import type { ConnectionSender, SubscriptionStore } from './ports.js';
+import { audienceOf } from './audience.js';
+import type { ConnectionSender, JoinOrderStore, SubscriptionStore } from './ports.js';
 import { publish, type PublishReport } from './publish.js';
 import type { PublishRateLimiter } from './publish-rate-limiter.js';
+import { subscribe, unsubscribe } from './subscribe.js';
 
 export interface SenderConnection {
   readonly connectionId: string;
@@ -26,14 +28,17 @@ export interface MessageReceiverDependencies {
   readonly sender: ConnectionSender;
   readonly limits: Limits;
   readonly publishLimiter: PublishRateLimiter;
+  /** The rooms' join order; absent with JOIN_ORDER=arrival (the reference server's rule). */
+  readonly joinOrder?: JoinOrderStore | undefined;
 }
 
 /** Acts on one frame from a client. A frame that is refused changes nothing. */
 export async function receiveMessage(
   from: SenderConnection,
   frame: string,
-  { store, sender, limits, publishLimiter }: MessageReceiverDependencies,
+  dependencies: MessageReceiverDependencies,
 ): Promise<MessageOutcome> {
+  const { store, sender, limits, publishLimiter } = dependencies;
   const parsed = parseClientMessage(frame, limits);
   if (!parsed.ok) return parsed;
   const { message } = parsed;
@@ -43,24 +48,25 @@ export async function receiveMessage(
     case 'subscribe': {
       const forbidden = message.topics.find((topic) => !allows(scope, topic));
       if (forbidden !== undefined) return reject('forbidden-topic', 'the token does not allow one of these rooms');
-      if (message.topics.length > 0) {
-        const subscribed = new Set([...(await store.topicsOf(from.connectionId)), ...message.topics]);
-        if (subscribed.size > limits.maxTopicsPerConnection) {
-          return reject('too-many-subscriptions', `a connection may subscribe to ${limits.maxTopicsPerConnection} topics`);
-        }
-        await store.subscribe(from.connectionId, from.connectedAt, message.topics);
-      }
-      return { ok: true, type: 'subscribe', topics: message.topics };
+      const refused = await subscribe(from, message.topics, dependencies);
+      return refused ?? { ok: true, type: 'subscribe', topics: message.topics };
     }
     case 'unsubscribe':
-      await store.unsubscribe(from.connectionId, message.topics);
+      await unsubscribe(from, message.topics, dependencies);
       return { ok: true, type: 'unsubscribe', topics: message.topics };
-    case 'publish':
+    case 'publish': {
       if (!allows(scope, message.topic)) return reject('forbidden-topic', 'the token does not allow this room');
       if (!publishLimiter.allow(from.connectionId)) {
         return reject('rate-limited', `more than ${limits.publishesPerSecond} publishes a second`);
       }
-      return { ok: true, type: 'publish', report: await publish(message, store, sender, limits.fanOutConcurrency) };
+      const audience = await audienceOf(message, from, dependencies);
+      if (!audience.ok) return audience;
+      const [report] = await Promise.all([
+        publish(message, audience, store, sender, limits.fanOutConcurrency),
+        dependencies.joinOrder?.forget(message.topic, audience.leftovers),
+      ]);
+      return { ok: true, type: 'publish', report };
+    }
     case 'ping':
       await sender.send(from.connectionId, JSON.stringify(pong));
       return { ok: true, type: 'ping' };

@@ -25,6 +25,33 @@ export interface SubscriptionStore {
   topicsOf(connectionId: string): Promise<string[]>;
 }
 
+/**
+ * A room as one strongly consistent read sees it: who is subscribed, and each subscriber's
+ * place in the room's join order (docs/architecture.md, "Join order").
+ */
+export interface RoomView {
+  /** Connection ids subscribed to the topic, expired subscriptions left out. */
+  readonly subscribers: readonly string[];
+  /** Place in the join order by connection id. A subscriber without one is still joining. */
+  readonly places: ReadonlyMap<string, number>;
+}
+
+/** The join order of each room: one DynamoDB item per room, written with conditions only. */
+export interface JoinOrderStore {
+  /** Subscribers and places, read strongly consistently in one request. */
+  room(topic: string): Promise<RoomView>;
+  /**
+   * Gives the connection the next place in the room. `keep` leaves a place it already has
+   * (subscribe is re-sent often); `renew` replaces it (it had no subscription, so the old
+   * place is a leftover).
+   */
+  place(topic: string, connectionId: string, mode: 'keep' | 'renew'): Promise<void>;
+  /** Removes the connection's place. */
+  leave(topic: string, connectionId: string): Promise<void>;
+  /** Removes places of connections that are no longer subscribed, each only if it is still the place seen. */
+  forget(topic: string, places: ReadonlyMap<string, number>): Promise<void>;
+}
+
 export type SendOutcome = 'delivered' | 'gone';
 
 export interface ConnectionSender {

@@ -1,11 +1,14 @@
 import { deliveryOf, type PublishMessage } from '../protocol/messages.js';
+import type { Audience } from './audience.js';
 import { forEachBounded } from './bounded.js';
 import type { ConnectionSender, SubscriptionStore } from './ports.js';
 
 export interface PublishReport {
   readonly topic: string;
-  /** Subscribers found, and the `clients` number every one of them was sent. */
+  /** Connections the publish was sent to. */
   readonly receivers: number;
+  /** Whether it was an announce delivered by the join order (JOIN_ORDER=room). */
+  readonly ordered: boolean;
   readonly delivered: number;
   /** Receivers API Gateway no longer knows (410); their subscription and connection are deleted. */
   readonly gone: readonly string[];
@@ -13,18 +16,19 @@ export interface PublishReport {
 }
 
 /**
- * Sends a publish to every subscriber of its topic, the sender too when it is subscribed,
- * with `clients` set to the number of subscribers: what y-webrtc's reference server does.
- * One receiver's failure never stops the others.
+ * Sends a publish to its audience (see `audienceOf`) with `clients` set to the number of
+ * subscribers, as y-webrtc's reference server does. One receiver's failure never stops the
+ * others.
  */
 export async function publish(
   message: PublishMessage,
+  audience: Audience,
   store: SubscriptionStore,
   sender: ConnectionSender,
   concurrency: number,
 ): Promise<PublishReport> {
-  const receivers = await store.subscribersOf(message.topic);
-  const delivery = deliveryOf(message, receivers.length);
+  const { receivers } = audience;
+  const delivery = deliveryOf(message, audience.subscribers);
   let delivered = 0;
   const gone: string[] = [];
   const failed: { connectionId: string; error: unknown }[] = [];
@@ -41,7 +45,7 @@ export async function publish(
       failed.push({ connectionId, error });
     }
   });
-  return { topic: message.topic, receivers: receivers.length, delivered, gone, failed };
+  return { topic: message.topic, receivers: receivers.length, ordered: audience.ordered, delivered, gone, failed };
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
 import { GatewayEmulator, type GatewayEmulatorOptions } from '../../src/local/gateway-emulator.js';
+import { invocationTiming, type GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import { eventually } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
@@ -61,8 +62,8 @@ describe('GatewayEmulator', () => {
     });
   });
 
-  it('hands a connection\'s frames over one after the other, or overlapping with frameOrder parallel as Lambda on AWS may', async () => {
-    const finishOrder = async (frameOrder: GatewayEmulatorOptions['frameOrder']) => {
+  it('hands a connection\'s frames over one after the other, or overlapping with parallel timing as Lambda on AWS may', async () => {
+    const finishOrder = async (mode?: GatewayTimingMode) => {
       const finished: string[] = [];
       const message = async (event: WebSocketEvent) => {
         const { n } = JSON.parse(event.body ?? '{}') as { n: string };
@@ -70,7 +71,7 @@ describe('GatewayEmulator', () => {
         finished.push(n);
         return { statusCode: 200 };
       };
-      const { gateway } = await startGateway({ functions: { connect: async () => ({ statusCode: 200 }), message, disconnect: async () => ({ statusCode: 200 }) }, ...(frameOrder ? { frameOrder } : {}) });
+      const { gateway } = await startGateway({ functions: { connect: async () => ({ statusCode: 200 }), message, disconnect: async () => ({ statusCode: 200 }) }, ...(mode ? { timing: invocationTiming(mode, 1) } : {}) });
       const client = await TestClient.connect(gateway.url);
       client.send({ type: 'publish', topic: 't', n: 'slow' });
       client.send({ type: 'publish', topic: 't', n: 'fast' });
