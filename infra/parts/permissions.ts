@@ -25,11 +25,12 @@ export const tableAccess: Record<SignalingFunctionName, TableAccess> = {
   // putConnection
   connect: { table: ['dynamodb:PutItem'], reverseIndex: [] },
   // subscribe/unsubscribe (batches), subscribersOf and the join order's room read (Query on
-  // the table), places in the join order (UpdateItem, src/store/dynamo-join-order.ts),
+  // the table), places in the join order (UpdateItem; leftovers removed in a transaction of
+  // UpdateItem and ConditionCheckItem, src/store/dynamo-join-order.ts),
   // topicsOf before a subscribe (Query on gsi1, for the per-connection topic limit), a gone
   // receiver (batch delete of its edge, DeleteItem of its connection item)
   message: {
-    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
     reverseIndex: ['dynamodb:Query'],
   },
   // deleteConnection

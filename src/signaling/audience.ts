@@ -38,16 +38,23 @@ export async function audienceOf(
   let room = await joinOrder.room(message.topic);
   if (!isAnnounce(message)) return everyone(room);
 
+  const leftover = leftoverPlaces(room).get(from.connectionId);
+  if (leftover !== undefined) {
+    // A place kept from a subscription this connection no longer has: it joins afresh.
+    await joinOrder.forget(message.topic, new Map([[from.connectionId, leftover]]));
+    room = await joinOrder.room(message.topic);
+  }
   if (!room.places.has(from.connectionId)) {
     // y-webrtc subscribes to a room before it announces there, in the same tick. On AWS the
     // two frames are separate invocations and the subscribe may not have run yet: the
     // announce then records the subscription itself, so it has a place to be ordered by.
-    if (room.subscribers.includes(from.connectionId)) {
-      await joinOrder.place(message.topic, from.connectionId, 'keep');
-    } else {
-      const refused = await subscribe(from, [message.topic], dependencies, 'renew');
+    if (!room.subscribers.includes(from.connectionId)) {
+      const refused = await subscribe(from, [message.topic], dependencies);
       if (refused) return refused;
     }
+    // Also when subscribe placed nothing: its own subscribe frame may have written the
+    // subscription, and not yet the place.
+    await joinOrder.place(message.topic, from.connectionId);
     room = await joinOrder.room(message.topic);
   }
   return {

@@ -41,14 +41,16 @@ export interface JoinOrderStore {
   /** Subscribers and places, read strongly consistently in one request. */
   room(topic: string): Promise<RoomView>;
   /**
-   * Gives the connection the next place in the room. `keep` leaves a place it already has
-   * (subscribe is re-sent often); `renew` replaces it (it had no subscription, so the old
-   * place is a leftover).
+   * Gives the connection the next place in the room, unless it has one: a place never moves
+   * once others may have been ordered by it (subscribe is re-sent often).
    */
-  place(topic: string, connectionId: string, mode: 'keep' | 'renew'): Promise<void>;
+  place(topic: string, connectionId: string): Promise<void>;
   /** Removes the connection's place. */
   leave(topic: string, connectionId: string): Promise<void>;
-  /** Removes places of connections that are no longer subscribed, each only if it is still the place seen. */
+  /**
+   * Removes places of connections that are no longer subscribed: all of them, and only if
+   * each is still the place seen and its connection still has no subscription; else none.
+   */
   forget(topic: string, places: ReadonlyMap<string, number>): Promise<void>;
 }
 

@@ -19,14 +19,11 @@ export interface SubscribeDependencies {
  * Subscribes a connection to topics and, for topics it was not subscribed to, gives it the
  * next place in each room's join order. The subscription is written before the place: a
  * place then always has its subscription, which an announce that counts on it will find.
- * @param placement `renew` when the connection is known to have had no subscription, so a
- *   place left over from an earlier one must not stand
- */
+*/
 export async function subscribe(
   who: Subscriber,
   topics: readonly string[],
   { store, limits, joinOrder }: SubscribeDependencies,
-  placement: 'keep' | 'renew' = 'keep',
 ): Promise<Rejection | undefined> {
   if (topics.length === 0) return undefined;
   const existing = new Set(await store.topicsOf(who.connectionId));
@@ -35,8 +32,8 @@ export async function subscribe(
   }
   await store.subscribe(who.connectionId, who.connectedAt, topics);
   if (joinOrder) {
-    const joined = topics.filter((topic) => placement === 'renew' || !existing.has(topic));
-    await Promise.all(joined.map((topic) => joinOrder.place(topic, who.connectionId, placement)));
+    const joined = topics.filter((topic) => !existing.has(topic));
+    await Promise.all(joined.map((topic) => joinOrder.place(topic, who.connectionId)));
   }
   return undefined;
 }

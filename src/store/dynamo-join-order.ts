@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
 import type { JoinOrderStore, RoomView } from '../signaling/ports.js';
 import { keyPrefix } from './entities.js';
@@ -18,8 +18,8 @@ export const joinOrderSortKey = '#order';
 const counterAttribute = 'next';
 const placePrefix = 'p#';
 
-/** Most leftover places removed in one conditional write. */
-const maxForgetPerWrite = 50;
+/** Most leftover places removed in one transaction: one check per place, plus the update (100 items at most). */
+const maxForgetPerWrite = 49;
 
 /**
  * The join order on the table, with the document client: the item's attributes are named by
@@ -65,7 +65,7 @@ export class DynamoJoinOrder implements JoinOrderStore {
     return { subscribers, places };
   }
 
-  async place(topic: string, connectionId: string, mode: 'keep' | 'renew'): Promise<void> {
+  async place(topic: string, connectionId: string): Promise<void> {
     const expiresAt = expiryOf(Date.now(), this.limits);
     await ignoringConditionFailure(
       this.documents.send(
@@ -73,7 +73,7 @@ export class DynamoJoinOrder implements JoinOrderStore {
           TableName: this.tableName,
           Key: roomKey(topic),
           UpdateExpression: 'SET #next = if_not_exists(#next, :zero) + :one, #place = if_not_exists(#next, :zero) + :one, #expires = :expires',
-          ...(mode === 'keep' ? { ConditionExpression: 'attribute_not_exists(#place)' } : {}),
+          ConditionExpression: 'attribute_not_exists(#place)',
           ExpressionAttributeNames: { '#next': counterAttribute, '#place': placePrefix + connectionId, '#expires': timeToLiveAttribute },
           ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':expires': expiresAt },
         }),
@@ -101,16 +101,32 @@ export class DynamoJoinOrder implements JoinOrderStore {
     if (entries.length === 0) return;
     const names = Object.fromEntries(entries.map(([id], n) => [`#p${n}`, placePrefix + id]));
     const values = Object.fromEntries(entries.map(([, place], n) => [`:p${n}`, place]));
+    // Each place goes only while it is the place seen and its connection has no subscription:
+    // a connection that subscribed again in the meantime keeps the place others were ordered by.
+    const noSubscription = entries.map(([id]) => ({
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: { [partitionKey]: roomKey(topic)[partitionKey], [sortKey]: `${keyPrefix.connection}${id}` },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+      },
+    }));
     await ignoringConditionFailure(
       this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(topic),
-          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
-          // A connection that re-joined in the meantime has a new place: it stays.
-          ConditionExpression: entries.map((_, n) => `#p${n} = :p${n}`).join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+        new TransactWriteCommand({
+          TransactItems: [
+            ...noSubscription,
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: roomKey(topic),
+                UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+                ConditionExpression: entries.map((_, n) => `#p${n} = :p${n}`).join(' AND '),
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+          ],
         }),
       ),
     );
@@ -125,6 +141,9 @@ async function ignoringConditionFailure(write: Promise<unknown>): Promise<void> 
   try {
     await write;
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const name = (error as Error).name;
+    if (!(error instanceof ConditionalCheckFailedException) && name !== 'ConditionalCheckFailedException' && name !== 'TransactionCanceledException') {
+      throw error;
+    }
   }
 }

@@ -1,0 +1,3 @@
+import { joinRaceSuite } from '../support/join-race.js';
+
+joinRaceSuite('in-order', 10);
