@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
+import { inBatches } from '../support/join-race.js';
 import {
   loopbackNamespaceAvailable,
   startPeer,
@@ -7,70 +9,80 @@ import {
   type Peer,
   type SignalingServer,
 } from '../support/y-webrtc-processes.js';
+import type { PeerState } from '../support/y-webrtc-peer-protocol.js';
 
 /**
- * Two unmodified y-webrtc providers, each in a Node process of its own (so no BroadcastChannel
- * between them), find each other through the real `npm start` server and sync over WebRTC.
+ * Unmodified y-webrtc providers, each in a Node process of its own (so no BroadcastChannel
+ * between them), open one room at the same moment, as users do, and sync over WebRTC through
+ * the real `npm start` server: in its default timing, and with GATEWAY_TIMING=aws (frames in
+ * parallel, Lambda-like latency).
  *
- * As root, where `unshare -n` works, the server and both peers share one network namespace
+ * As root, where `unshare -n` works, the server and the peers share one network namespace
  * that has only loopback, so no WebRTC packet can leave the machine; elsewhere they run
  * directly, still with no ICE servers.
  */
 const namespace = loopbackNamespaceAvailable();
+const timings: readonly GatewayTimingMode[] = ['in-order', 'aws'];
 
-describe(`two y-webrtc peers in separate processes (${namespace ? 'loopback-only namespace' : 'host network'})`, () => {
+describe.each(timings)(`y-webrtc peers in separate processes, GATEWAY_TIMING=%s (${namespace ? 'loopback-only namespace' : 'host network'})`, (timing) => {
   let server: SignalingServer | undefined;
-  const peers: Peer[] = [];
+  const running = new Set<Peer>();
 
   beforeAll(async () => {
-    server = await startSignalingServer({ namespace });
+    server = await startSignalingServer({ namespace, env: { GATEWAY_TIMING: timing } });
   }, 50_000);
 
   afterAll(async () => {
     // Peers first, so the server sees ordinary disconnects; then the server drains and exits.
-    await Promise.all(peers.splice(0).map((peer) => peer.stop()));
+    await Promise.all([...running].map((peer) => peer.stop()));
     await server?.stop();
   }, 40_000);
 
-  it('connect through the signaling server and sync a Y.Text edit both ways', async () => {
+  /** Starts `count` peers on one room at once and runs `check` with them; stops them after. */
+  async function withPeers<T>(count: number, check: (peers: Peer[], room: string) => Promise<T>): Promise<T> {
     const room = `room-${randomUUID()}`;
-    const a = startPeer('peer A', server!, room);
-    peers.push(a);
-    let b: Peer | undefined;
-
+    const peers = Array.from({ length: count }, (_, n) => startPeer(`peer ${n + 1}`, server!, room));
+    for (const peer of peers) running.add(peer);
     try {
-      // B joins once the server has handled A's announce, as two users who do not join in the
-      // same second would. If both announces reach both peers, both start an offer ("glare"),
-      // and y-webrtc 10.3 with simple-peer often never recovers from that (see the report).
-      await a.until((state) => state.ownAnnounceEchoed, 'echo of its own announce');
-      b = startPeer('peer B', server!, room);
-      peers.push(b);
-
-      const connected = (state: { connectedPeers: number }) => state.connectedPeers >= 1;
-      await Promise.all([a.until(connected, 'WebRTC connection'), b.until(connected, 'WebRTC connection')]);
-
-      a.send({ cmd: 'insert', index: 0, text: 'hello from A' });
-      await b.until((state) => state.text === 'hello from A', "A's edit");
-
-      b.send({ cmd: 'append', text: ' and B' });
-      await a.until((state) => state.text === 'hello from A and B', "B's edit");
-      await b.until((state) => state.text === 'hello from A and B', "B's own edit");
-
-      for (const peer of [a, b]) {
-        peer.send({ cmd: 'state' });
-        const state = await peer.until(
-          (s) => s.text === 'hello from A and B' && s.connectedPeers >= 1,
-          'final state',
-          5_000,
-        );
-        expect(state.webrtcConns).toBeGreaterThanOrEqual(1);
-        expect(state.connectedPeers).toBeGreaterThanOrEqual(1);
-      }
+      return await check(peers, room);
     } catch (error) {
-      const outputs = [a, b].filter((peer) => peer !== undefined).map((peer) => `--- ${peer.name} ---\n${peer.output()}`);
-      throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server!.output()}`, {
-        cause: error,
-      });
+      const outputs = peers.map((peer) => `--- ${peer.name} ---\n${peer.output(12)}`);
+      throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server!.output()}`, { cause: error });
+    } finally {
+      await Promise.all(peers.map((peer) => peer.stop()));
+      for (const peer of peers) running.delete(peer);
     }
-  }, 45_000);
+  }
+
+  it('two peers opening one room together sync both ways, in each of 10 trials', async () => {
+    const trials = Array.from({ length: 10 }, (_, n) => n);
+    const seconds = await inBatches(trials, 2, (trial) =>
+      withPeers(2, async ([a, b]) => {
+        const started = performance.now();
+        await Promise.all([a!.until((s) => s.signalingConnected, 'signaling'), b!.until((s) => s.signalingConnected, 'signaling')]);
+        a!.send({ cmd: 'append', text: 'A' });
+        b!.send({ cmd: 'append', text: 'B' });
+        const both = (state: PeerState) => state.text.includes('A') && state.text.includes('B');
+        await Promise.all([a!.until(both, `trial ${trial}: B's edit`), b!.until(both, `trial ${trial}: A's edit`)]);
+        return (performance.now() - started) / 1000;
+      }),
+    );
+    expect(seconds).toHaveLength(10);
+  }, 240_000);
+
+  it('a storm of 8 peers opening one room together: every pair has a direct WebRTC connection', async () => {
+    await withPeers(8, async (peers) => {
+      const ids = (await Promise.all(peers.map((peer) => peer.until((s) => s.peerId !== '', 'peer id')))).map((s) => s.peerId);
+      await Promise.all(
+        peers.map((peer, n) =>
+          peer.until((s) => s.connectedPeers === 7, `all 7 others connected directly (peer ${ids[n]})`, 60_000),
+        ),
+      );
+      for (const [n, peer] of peers.entries()) {
+        expect(peer.state!.connectedPeerIds).toEqual(ids.filter((_, other) => other !== n).sort());
+      }
+      peers[0]!.send({ cmd: 'append', text: 'storm' });
+      await Promise.all(peers.map((peer) => peer.until((s) => s.text === 'storm', 'the first peer\'s edit')));
+    });
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { defaultLimits, type Limits } from '../../src/config/limits.js';
 import { ensureTable } from '../../src/local/create-table.js';
+import { DynamoJoinOrder } from '../../src/store/dynamo-join-order.js';
 import { DynamoSubscriptionStore } from '../../src/store/dynamo-subscription-store.js';
 import { createSignalingService } from '../../src/store/entities.js';
 
@@ -12,6 +13,7 @@ export interface TestTable {
   readonly tableName: string;
   readonly streamArn: string;
   readonly store: DynamoSubscriptionStore;
+  readonly joinOrder: DynamoJoinOrder;
 }
 
 /** A fresh table, made from the shared definition, on the run's DynamoDB Local. */
@@ -23,6 +25,13 @@ export async function createTestTable(limits: Limits = defaultLimits): Promise<T
   });
   const tableName = `test-${randomUUID()}`;
   const streamArn = await ensureTable(client, tableName);
-  const service = createSignalingService(DynamoDBDocumentClient.from(client), tableName);
-  return { client, tableName, streamArn, store: new DynamoSubscriptionStore(service, limits) };
+  const documents = DynamoDBDocumentClient.from(client);
+  const service = createSignalingService(documents, tableName);
+  return {
+    client,
+    tableName,
+    streamArn,
+    store: new DynamoSubscriptionStore(service, limits),
+    joinOrder: new DynamoJoinOrder(documents, tableName, limits),
+  };
 }

@@ -5,12 +5,18 @@ export const reportPrefix = '@peer ';
 
 export interface PeerState {
   readonly type: 'state';
+  /** The provider's own peer id in the room. */
+  readonly peerId: string;
   /** The shared Y.Text "text". */
   readonly text: string;
   /** `provider.room.webrtcConns.size`: WebRTC connections made or being made. */
   readonly webrtcConns: number;
   /** Of those, the ones whose data channel is open. */
   readonly connectedPeers: number;
+  /** Peer ids of the open ones, sorted. */
+  readonly connectedPeerIds: readonly string[];
+  /** Whether the provider reports itself synced with every connected peer. */
+  readonly synced: boolean;
   readonly signalingConnected: boolean;
   /**
    * Whether the server has sent the peer's own announce back to it: the server has handled

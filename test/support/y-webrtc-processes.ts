@@ -184,7 +184,7 @@ export interface Peer {
   send(command: PeerCommand): void;
   /** Waits until the latest reported state satisfies `check` and returns it. */
   until(check: (state: PeerState) => boolean, what: string, timeoutMs?: number): Promise<PeerState>;
-  output(): string;
+  output(last?: number): string;
   stop(): Promise<void>;
 }
 
@@ -226,7 +226,7 @@ export function startPeer(
         what,
       );
     },
-    output: () => child.output(),
+    output: (last) => child.output(last),
     async stop() {
       // A stop command, and stdin closing, both make it destroy its provider and exit.
       if (child.running) child.process.stdin?.end(`${JSON.stringify({ cmd: 'stop' } satisfies PeerCommand)}\n`);

@@ -1,0 +1,3 @@
+import { protocolSuite } from '../support/protocol-suite.js';
+
+protocolSuite('aws');

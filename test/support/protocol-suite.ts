@@ -1,0 +1,136 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
+import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { startTestRuntime } from './runtime.js';
+import { TestClient } from './test-client.js';
+
+type Received = { type?: string; topic?: string; data?: unknown; clients?: number; n?: number };
+
+/**
+ * The protocol through the local runtime, waiting only on what a client can see (its own
+ * announce coming back, the `clients` count of its own publish), never on the order in which
+ * the gateway hands a connection's frames over: the same tests hold in AWS timing.
+ */
+export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
+  let runtime: LocalRuntime;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ settings: { gatewayTiming } });
+  });
+  afterAll(() => runtime?.stop());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+  });
+
+  async function connect(): Promise<TestClient> {
+    const client = await TestClient.connect(runtime.url);
+    clients.push(client);
+    return client;
+  }
+
+  /** What y-webrtc does when it opens a room: subscribe and announce; in the room once its announce comes back. */
+  async function join(client: TestClient, topic: string, peerId: string): Promise<void> {
+    client.send({ type: 'subscribe', topics: [topic] });
+    client.send({ type: 'publish', topic, data: { type: 'announce', from: peerId } });
+    await until(client, (message) => message.topic === topic && (message.data as { from?: string })?.from === peerId);
+  }
+
+  async function until(client: TestClient, match: (message: Received) => boolean, timeoutMs = 20_000): Promise<Received> {
+    for (let count = 1; ; count++) {
+      await client.receivedCount(count, timeoutMs);
+      const found = (client.received as Received[]).find(match);
+      if (found) return found;
+    }
+  }
+
+  /** Publishes `n` on the topic until its own copy comes back with `clients` as wanted; returns that `n`. */
+  async function publishUntilClients(client: TestClient, topic: string, clientsWanted: number): Promise<number> {
+    for (let n = 1; n < 200; n++) {
+      client.send({ type: 'publish', topic, n });
+      const echo = await until(client, (message) => message.topic === topic && message.n === n);
+      if (echo.clients === clientsWanted) return n;
+    }
+    throw new Error(`the room never had ${clientsWanted} subscribers`);
+  }
+
+  const aMoment = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+  describe(`y-webrtc signaling protocol through the local runtime (GATEWAY_TIMING=${gatewayTiming})`, () => {
+    it('answers ping with pong', async () => {
+      const client = await connect();
+      client.send({ type: 'ping' });
+      expect(await client.next()).toEqual({ type: 'pong' });
+    });
+
+    it('sends a publish that is not an announce to every subscriber, the sender included, with the subscriber count', async () => {
+      const [alice, bob, carol] = await Promise.all([connect(), connect(), connect()]);
+      await join(alice, 'Room One', 'a');
+      await join(bob, 'Room One', 'b');
+      await join(carol, 'room one', 'c');
+
+      const offer = { type: 'publish', topic: 'Room One', data: { type: 'signal', from: 'a', to: 'b', token: 1, signal: { type: 'offer' } } };
+      alice.send(offer);
+      const isOffer = (message: Received) => (message.data as { type?: string })?.type === 'signal';
+      expect(await until(alice, isOffer)).toEqual({ ...offer, clients: 2 });
+      expect(await until(bob, isOffer)).toEqual({ ...offer, clients: 2 });
+      await aMoment();
+      expect((carol.received as Received[]).filter(isOffer)).toEqual([]);
+    });
+
+    it('sends an announce to those who joined the room before its sender, and to the sender', async () => {
+      const [first, second] = await Promise.all([connect(), connect()]);
+      await join(first, 'order', 'first');
+      await join(second, 'order', 'second');
+      const announces = (client: TestClient) =>
+        (client.received as Received[]).map((message) => (message.data as { from?: string }).from);
+      await until(first, (message) => (message.data as { from?: string }).from === 'second');
+      expect(announces(first)).toEqual(['first', 'second']);
+      // Joined before the second, the first peer's announces never reach it: it is the one the second announced to.
+      first.send({ type: 'publish', topic: 'order', data: { type: 'announce', from: 'first' } });
+      await until(first, (message) => announces(first).length === 3 && message.clients === 2);
+      await aMoment();
+      expect(announces(second)).toEqual(['second']);
+    });
+
+    it('lets a client that is not subscribed publish', async () => {
+      const [subscriber, outsider] = await Promise.all([connect(), connect()]);
+      await join(subscriber, 'open', 's');
+      outsider.send({ type: 'publish', topic: 'open', data: 'hello' });
+      expect(await until(subscriber, (message) => message.data === 'hello')).toEqual({ type: 'publish', topic: 'open', data: 'hello', clients: 1 });
+      await aMoment();
+      expect(outsider.received).toEqual([]);
+    });
+
+    it('passes unknown fields through unchanged, in order', async () => {
+      const client = await connect();
+      await join(client, 'extras', 'x');
+      const frame = '{"type":"publish","topic":"extras","zeta":[1,{"a":null}],"data":{"to":"x","from":"y","token":0.5},"__proto__":{"x":1}}';
+      const raw = new Promise<string>((resolve) => client.socket.once('message', (data) => resolve(data.toString())));
+      client.send(frame);
+      expect(await raw).toBe(frame.slice(0, -1) + ',"clients":1}');
+    });
+
+    it('stops delivering after unsubscribe and resumes after re-subscribe', async () => {
+      const [listener, speaker] = await Promise.all([connect(), connect()]);
+      await Promise.all([join(listener, 'a', 'l'), join(speaker, 'a', 's')]);
+      expect(await publishUntilClients(speaker, 'a', 2)).toBe(1);
+
+      listener.send({ type: 'unsubscribe', topics: ['a'] });
+      const afterLeaving = await publishUntilClients(speaker, 'a', 1);
+      await aMoment();
+      expect((listener.received as Received[]).some((message) => message.n === afterLeaving)).toBe(false);
+
+      listener.send({ type: 'subscribe', topics: ['a'] });
+      listener.send({ type: 'subscribe', topics: ['a'] });
+      const afterReturning = await publishUntilClients(speaker, 'a', 2);
+      expect(await until(listener, (message) => message.n === afterReturning)).toEqual({ type: 'publish', topic: 'a', n: afterReturning, clients: 2 });
+    });
+
+    it('answers a plain HTTP GET with a status text', async () => {
+      const response = await fetch(runtime.url.replace('ws://', 'http://'));
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/y-webrtc signaling/);
+    });
+  });
+}
