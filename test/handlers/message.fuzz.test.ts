@@ -7,6 +7,7 @@ import { limitsFromEnvironment, type Limits } from '../../src/config/limits.js';
 import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
 import { dependencies } from '../../src/handlers/dependencies.js';
 import { handler } from '../../src/handlers/message.js';
+import { isAnnounce } from '../../src/protocol/announce.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { CommandCounter } from '../support/command-counter.js';
 import { canonical, expectedParse, frameArbitrary, type FrameKind } from '../support/fuzz-frames.js';
@@ -17,9 +18,9 @@ import { TestClient } from '../support/test-client.js';
  * Frames of every kind through the real message handler, on DynamoDB Local, the fan-out going
  * through the emulator's management API to real WebSocket clients. Most frames are handed to
  * the handler directly, in events built as the emulator builds them (fast); a share goes
- * through a client's socket and the emulator's routing. A model of the subscriptions says what
- * each frame must do: which reason refuses it, which DynamoDB requests it makes, and what every
- * client receives.
+ * through a client's socket and the emulator's routing. A model of the subscriptions and of
+ * each room's join order (JOIN_ORDER=room, the default) says what each frame must do: which
+ * reason refuses it, which DynamoDB requests it makes, and what every client receives.
  */
 
 // Small limits, so that short frames reach every boundary. Rate limiting is out of the model.
@@ -58,6 +59,9 @@ let counter: CommandCounter;
 let peers: Peer[];
 /** topic → subscribed connection ids: what the table must hold. */
 const subscriptions = new Map<string, Set<string>>();
+/** topic → connection id → place in the room's join order; topics whose order item exists. */
+const places = new Map<string, Map<string, number>>();
+const orderItems = new Set<string>();
 const pool = ['room', 'Room', 'é', '𝄞', '__proto__', 'constructor', 'team-a', 'team-b', 'x'.repeat(24), 'é'.repeat(12), 'a b', 't#x', 'c#y'];
 
 beforeAll(async () => {
@@ -96,11 +100,13 @@ beforeAll(async () => {
     });
     client.received.length = 0;
     subscribersOf(topic).add(connectionId);
+    place(topic, connectionId);
   }
   // The observer and the bystander share a room with whoever of the fuzzers joins it.
   for (const peer of peers.slice(0, 2)) {
     peer.client.send({ type: 'subscribe', topics: ['room'] });
     subscribersOf('room').add(peer.connectionId);
+    place('room', peer.connectionId);
     await barrier(peer);
   }
 }, 120_000);
@@ -133,6 +139,23 @@ function subscribersOf(topic: string): Set<string> {
   if (!set) subscriptions.set(topic, (set = new Set()));
   return set;
 }
+
+function placesIn(topic: string): Map<string, number> {
+  let map = places.get(topic);
+  if (!map) places.set(topic, (map = new Map()));
+  return map;
+}
+
+/** The next place in the room (its counter never goes back), unless the connection has one. */
+function place(topic: string, connectionId: string): void {
+  const room = placesIn(topic);
+  orderItems.add(topic);
+  if (room.has(connectionId)) return;
+  const next = (counters.get(topic) ?? 0) + 1;
+  counters.set(topic, next);
+  room.set(connectionId, next);
+}
+const counters = new Map<string, number>();
 
 function topicsOf(connectionId: string): string[] {
   return [...subscriptions].filter(([, ids]) => ids.has(connectionId)).map(([topic]) => topic);
@@ -176,21 +199,43 @@ function apply(peer: Peer, frame: string, viaSocket: boolean): Expectation | 'mo
     case 'subscribe': {
       if (parsed.topics.some((topic) => !allows(peer.rooms, topic))) return { reasons: ['forbidden-topic'], commands: {} };
       if (parsed.topics.length === 0) return { reasons: [], commands: {} };
-      if (new Set([...topicsOf(peer.connectionId), ...parsed.topics]).size > limits.maxTopicsPerConnection) {
+      const existing = topicsOf(peer.connectionId);
+      if (new Set([...existing, ...parsed.topics]).size > limits.maxTopicsPerConnection) {
         return { reasons: ['too-many-subscriptions'], commands: { QueryCommand: 1 } };
       }
+      const joined = parsed.topics.filter((topic) => !existing.includes(topic));
       for (const topic of parsed.topics) subscribersOf(topic).add(peer.connectionId);
-      return { reasons: [], commands: { QueryCommand: 1, BatchWriteItemCommand: 1 } };
+      for (const topic of joined) place(topic, peer.connectionId);
+      return { reasons: [], commands: { QueryCommand: 1, BatchWriteItemCommand: 1, ...(joined.length > 0 ? { UpdateItemCommand: joined.length } : {}) } };
     }
     case 'unsubscribe':
-      for (const topic of parsed.topics) subscribersOf(topic).delete(peer.connectionId);
-      return { reasons: [], commands: parsed.topics.length > 0 ? { BatchWriteItemCommand: 1 } : {} };
+      for (const topic of parsed.topics) {
+        subscribersOf(topic).delete(peer.connectionId);
+        placesIn(topic).delete(peer.connectionId);
+      }
+      // The place goes first (one conditional UpdateItem per topic), then the subscriptions.
+      return { reasons: [], commands: parsed.topics.length > 0 ? { UpdateItemCommand: parsed.topics.length, BatchWriteItemCommand: 1 } : {} };
     case 'publish': {
       if (!allows(peer.rooms, parsed.topic)) return { reasons: ['forbidden-topic'], commands: {} };
-      const receivers = subscribersOf(parsed.topic);
-      const sent = delivery(parsed.value, receivers.size);
-      for (const receiver of peers) if (receivers.has(receiver.connectionId)) receiver.expected.push(sent);
-      return { reasons: [], commands: { QueryCommand: 1 } };
+      const announce = isAnnounce({ ...parsed.value, type: 'publish', topic: parsed.topic });
+      let commands: Record<string, number> = { QueryCommand: 1 };
+      if (announce && !placesIn(parsed.topic).has(peer.connectionId)) {
+        // Publish implies subscribe for an announce: the limit check, the subscription and its
+        // place, the announce's own (conditional) place, and the room read again.
+        if (new Set([...topicsOf(peer.connectionId), parsed.topic]).size > limits.maxTopicsPerConnection) {
+          return { reasons: ['too-many-subscriptions'], commands: { QueryCommand: 2 } };
+        }
+        subscribersOf(parsed.topic).add(peer.connectionId);
+        place(parsed.topic, peer.connectionId);
+        commands = { QueryCommand: 3, BatchWriteItemCommand: 1, UpdateItemCommand: 2 };
+      }
+      const subscribers = subscribersOf(parsed.topic);
+      const room = placesIn(parsed.topic);
+      const own = room.get(peer.connectionId) ?? 0;
+      const receives = (id: string) => !announce || id === peer.connectionId || (room.get(id) ?? Infinity) < own;
+      const sent = delivery(parsed.value, subscribers.size);
+      for (const receiver of peers) if (subscribers.has(receiver.connectionId) && receives(receiver.connectionId)) receiver.expected.push(sent);
+      return { reasons: [], commands };
     }
   }
 }
@@ -260,15 +305,25 @@ async function checkDeliveries(): Promise<void> {
   }
 }
 
-/** The table holds the five connections and exactly the model's subscriptions. */
+/** The table holds the five connections, exactly the model's subscriptions, and its rooms' places. */
 async function checkTable(): Promise<void> {
   const items = await allItems(runtime);
   const keys = items.map((item) => `${(item['pk'] as { S: string }).S} ${(item['sk'] as { S: string }).S}`).sort();
   const expected = [
     ...peers.map((peer) => `c#${peer.connectionId} connection`),
     ...[...subscriptions].flatMap(([topic, ids]) => [...ids].map((id) => `t#${topic} c#${id}`)),
+    ...[...orderItems].map((topic) => `t#${topic} #order`),
   ].sort();
   expect(keys).toEqual(expected);
+  const storedPlaces = items
+    .filter((item) => (item['sk'] as { S: string }).S === '#order')
+    .flatMap((item) =>
+      Object.entries(item)
+        .filter(([name]) => name.startsWith('p#'))
+        .map(([name, value]) => `${(item['pk'] as { S: string }).S} ${name.slice(2)} ${(value as { N: string }).N}`),
+    );
+  const modelPlaces = [...places].flatMap(([topic, room]) => [...room].map(([id, at]) => `t#${topic} ${id} ${at}`));
+  expect(storedPlaces.sort()).toEqual(modelPlaces.sort());
 }
 
 const frames = (socket: boolean) =>
