@@ -1,0 +1,3 @@
+import { lifecycleSuite } from '../support/lifecycle-suite.js';
+
+lifecycleSuite('aws');
