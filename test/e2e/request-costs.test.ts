@@ -5,7 +5,7 @@ import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { tableDefinition } from '../../src/store/table.js';
 import { CommandCounter } from '../support/command-counter.js';
 import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
-import { settled, TestClient } from '../support/test-client.js';
+import { TestClient } from '../support/test-client.js';
 
 let runtime: LocalRuntime;
 let counter: CommandCounter;
@@ -16,6 +16,9 @@ beforeAll(async () => {
   counter = new CommandCounter(dependencies().dynamoDb);
 });
 afterAll(() => runtime?.stop());
+
+const subscriptionCount = async () => (await allItems(runtime)).filter((item) => (item['__edb_e__'] as { S?: string } | undefined)?.S === 'subscription').length;
+const onlyOrdersLeft = async () => (await allItems(runtime)).every((item) => (item['sk'] as { S: string }).S === '#order');
 
 async function connectionIdOf(topic: string): Promise<string> {
   const mine = (await allItems(runtime)).filter((item) => (item['topic'] as { S?: string } | undefined)?.S === topic);
@@ -44,35 +47,44 @@ describe('DynamoDB requests', () => {
     for (const [index, client] of clients.entries()) {
       client.send({ type: 'subscribe', topics: Array.from({ length: 30 }, (_, n) => `topic-${(index + n) % 40}`) });
     }
-    await Promise.all(clients.map((client) => settled(client)));
+    await eventually(async () => (await subscriptionCount()) === 20 * 30, 20_000, 'all subscribed');
     for (const [index, client] of clients.entries()) {
       client.send({ type: 'publish', topic: `topic-${index}`, data: { type: 'announce', from: String(index) } });
     }
-    await Promise.all(clients.map((client) => settled(client)));
+    // Every announce comes back to its sender.
+    await Promise.all(clients.map((client) => client.next()));
     await Promise.all(clients.map((client) => client.close()));
-    await eventually(async () => (await allItems(runtime)).length === 0, 20_000, 'table empty');
+    await eventually(onlyOrdersLeft, 20_000, 'no connection or subscription left');
 
     expect(counter.get('QueryCommand')).toBeGreaterThan(40);
     expect(counter.get('BatchWriteItemCommand')).toBeGreaterThan(40);
     expect(counter.get('ScanCommand')).toBe(0);
   });
 
-  it('costs one Query per publish, one Query and one batch per subscribe, and one delete plus one Query and one batch per 25 subscriptions per disconnect', async () => {
+  it('costs one Query per publish, one Query, one batch and one place per subscribe, and one delete plus one Query and one batch per 25 subscriptions per disconnect', async () => {
     const receivers = await Promise.all(Array.from({ length: 10 }, () => TestClient.connect(runtime.url)));
     for (const receiver of receivers) receiver.send({ type: 'subscribe', topics: ['fan-out'] });
-    await Promise.all(receivers.map((receiver) => settled(receiver)));
+    await eventually(async () => (await subscriptionCount()) === 10, 10_000, 'ten subscribed');
 
     counter.reset();
-    receivers[0]!.send({ type: 'publish', topic: 'fan-out', data: { type: 'announce', from: 'x' } });
+    receivers[0]!.send({ type: 'publish', topic: 'fan-out', data: { type: 'signal', from: 'x', to: 'y' } });
     await Promise.all(receivers.map((receiver) => receiver.next()));
-    await settled(receivers[0]!);
-    // The barrier's subscribe costs a Query (topics per connection) and a batch; its publish a Query.
-    expect(counter.snapshot()).toEqual({ QueryCommand: 3, BatchWriteItemCommand: 1 });
+    // One strongly consistent Query reads the subscribers and the room's join order together.
+    expect(counter.snapshot()).toEqual({ QueryCommand: 1 });
+
+    // A newcomer joins as y-webrtc does: subscribe (limit Query on gsi1, the batch, its place),
+    // then announce (one Query: it has its place already, frames run in order here).
+    const newcomer = await TestClient.connect(runtime.url);
+    counter.reset();
+    newcomer.send({ type: 'subscribe', topics: ['fan-out'] });
+    newcomer.send({ type: 'publish', topic: 'fan-out', data: { type: 'announce', from: 'newcomer' } });
+    await Promise.all([newcomer, ...receivers].map((client) => client.next()));
+    expect(counter.snapshot()).toEqual({ QueryCommand: 2, BatchWriteItemCommand: 1, UpdateItemCommand: 1 });
 
     const leaving = await TestClient.connect(runtime.url);
     const topics = Array.from({ length: 10 }, (_, n) => `leaving-${n}`);
     leaving.send({ type: 'subscribe', topics });
-    await settled(leaving);
+    await eventually(async () => (await subscriptionCount()) === 21, 10_000, 'leaving subscribed');
     const connectionId = await connectionIdOf('leaving-0');
     await runtime.poller.drained();
 
@@ -82,12 +94,12 @@ describe('DynamoDB requests', () => {
     await eventually(async () => (await subscriptionsLeft(connectionId)) === 0, 10_000, 'subscriptions deleted');
     const cleanupMs = performance.now() - closedAt;
     await runtime.poller.drained();
-    // 11 subscriptions (10 topics and the barrier): one batch of up to 25.
+    // 10 subscriptions: one batch of up to 25. The places stay for the next announce or TTL.
     expect(counter.snapshot()).toEqual({ DeleteItemCommand: 1, QueryCommand: 1, BatchWriteItemCommand: 1 });
     console.log(
-      `figures: publish to 10 receivers = 1 Query; disconnect with 11 subscriptions = 1 DeleteItem + 1 Query + 1 BatchWriteItem; ` +
-        `disconnect to last subscription deleted: ${cleanupMs.toFixed(0)} ms`,
+      `figures: publish to 10 receivers = 1 Query; join (subscribe + announce) = 2 Query + 1 BatchWriteItem + 1 UpdateItem; ` +
+        `disconnect with 10 subscriptions = 1 DeleteItem + 1 Query + 1 BatchWriteItem; disconnect to last subscription deleted: ${cleanupMs.toFixed(0)} ms`,
     );
-    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await Promise.all([newcomer, ...receivers].map((client) => client.close()));
   });
 });
