@@ -55,16 +55,9 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
     return page;
   }
 
-  /**
-   * Opens a page and waits until the server has routed its own announce back to it. The next
-   * page to join is then announced to it alone, not both ways: two peers that see each
-   * other's announce both start an offer ("glare"), which y-webrtc 10.3 does not always
-   * recover from.
-   */
-  async function join(name: string, room: string, options: { password?: string } = {}): Promise<DemoPage> {
-    const page = await open(name, room, options);
-    await page.until((state) => state.signaling === 'connected' && state.inRoom, 'own announce routed back');
-    return page;
+  /** Waits until the server has routed the page's own announce back to it: it is in the room. */
+  function inRoom(page: DemoPage): Promise<unknown> {
+    return page.until((state) => state.signaling === 'connected' && state.inRoom, 'own announce routed back');
   }
 
   /** Adds server and page output to a failure. */
@@ -81,15 +74,16 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
   it('syncs two isolated browsers both ways; a browser in another room sees nothing', async () => {
     await explained(async () => {
       const room = `notes-${randomUUID().slice(0, 8)}`;
-      // C's room is another one, so it may join together with A.
-      const [a, elsewhere] = await Promise.all([
-        join('browser A', room),
-        join('browser C (other room)', `room-${randomUUID()}`),
+      // All three open at the same moment, as users do; C's room is another one.
+      const [a, b, elsewhere] = await Promise.all([
+        open('browser A', room),
+        open('browser B', room),
+        open('browser C (other room)', `room-${randomUUID()}`),
       ]);
       expect(await a.page.title()).toMatch(/y-webrtc/);
+      await inRoom(a);
       expect(await a.state()).toMatchObject({ room, signalingUrl: server!.url, signaling: 'connected', encrypted: false });
       expect(await a.page.locator('#signaling-url').textContent()).toBe(server!.url);
-      const b = await join('browser B', room);
 
       await a.until((s) => s.peers === 1, 'WebRTC peer');
       await b.until((s) => s.peers === 1, 'WebRTC peer');
@@ -105,6 +99,7 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
       expect(await a.page.locator('#peer-count').textContent()).toBe('peers: 1');
 
       // C has been in its own room all along; after A and B synced it still has nothing.
+      await inRoom(elsewhere);
       const c = await elsewhere.state();
       expect(c).toMatchObject({ text: '', peers: 0, inRoom: true });
       expect(await elsewhere.textAreaValue()).toBe('');
@@ -122,9 +117,11 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
   it('honours a room password: the same password syncs, another one receives nothing', async () => {
     await explained(async () => {
       const room = `room-${randomUUID()}`;
-      const a = await join('browser A (password)', room, { password: 'correct horse' });
-      const b = await join('browser B (password)', room, { password: 'correct horse' });
-      const intruder = await join('browser C (wrong password)', room, { password: 'battery staple' });
+      const [a, b, intruder] = await Promise.all([
+        open('browser A (password)', room, { password: 'correct horse' }),
+        open('browser B (password)', room, { password: 'correct horse' }),
+        open('browser C (wrong password)', room, { password: 'battery staple' }),
+      ]);
 
       await a.until((s) => s.peers === 1 && s.encrypted, 'WebRTC peer');
       await b.until((s) => s.peers === 1, 'WebRTC peer');
@@ -134,6 +131,7 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
       await a.until((s) => s.text === 'secret plan, agreed', "B's text");
 
       // Same room on the server, so it got every (encrypted) announce, and could decrypt none.
+      await inRoom(intruder);
       const state = await intruder.state();
       expect(state).toMatchObject({ text: '', peers: 0, inRoom: true, encrypted: true });
       expect(await a.state()).toMatchObject({ peers: 1 });
@@ -143,9 +141,10 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
   it('syncs a browser and a Node y-webrtc peer both ways', async () => {
     await explained(async () => {
       const room = `room-${randomUUID()}`;
-      const browser = await join('browser', room);
+      // Both open the room at once: the Node peer's process starts while the page loads.
       const node = startPeer('node peer', server!, room);
       peers.push(node);
+      const browser = await open('browser', room);
 
       await browser.until((s) => s.peers === 1, 'WebRTC peer');
       await node.until((s) => s.connectedPeers === 1, 'WebRTC peer');

@@ -28,6 +28,15 @@ export async function allItems(runtime: LocalRuntime): Promise<Record<string, un
   return items;
 }
 
+/**
+ * The items of connections: connection items and subscriptions, without the rooms' join
+ * order items (`#order`), which hold places of ended connections until the next announce or
+ * TTL (docs/architecture.md, "Join order").
+ */
+export async function connectionItems(runtime: LocalRuntime): Promise<Record<string, unknown>[]> {
+  return (await allItems(runtime)).filter((item) => (item['sk'] as { S?: string } | undefined)?.S !== '#order');
+}
+
 /** Polls until `check` holds. */
 export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
