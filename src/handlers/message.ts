@@ -42,6 +42,9 @@ function record(outcome: MessageOutcome, log: Logger): void {
     case 'subscribe':
       count(metricNames.subscribes);
       count(metricNames.subscribedTopics, outcome.topics.length);
+      if (outcome.unplaced.length > 0) {
+        log.warn('subscribed, but the join order could not be written; the announce will place it', { topics: outcome.unplaced });
+      }
       break;
     case 'unsubscribe':
       count(metricNames.unsubscribes);

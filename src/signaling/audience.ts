@@ -49,8 +49,8 @@ export async function audienceOf(
     // two frames are separate invocations and the subscribe may not have run yet: the
     // announce then records the subscription itself, so it has a place to be ordered by.
     if (!room.subscribers.includes(from.connectionId)) {
-      const refused = await subscribe(from, [message.topic], dependencies);
-      if (refused) return refused;
+      const subscribed = await subscribe(from, [message.topic], dependencies);
+      if (!subscribed.ok) return subscribed;
     }
     // Also when subscribe placed nothing: its own subscribe frame may have written the
     // subscription, and not yet the place.

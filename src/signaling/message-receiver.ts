@@ -19,7 +19,8 @@ export interface SenderConnection {
 
 export type MessageOutcome =
   | Rejection
-  | { readonly ok: true; readonly type: 'subscribe' | 'unsubscribe'; readonly topics: readonly string[] }
+  | { readonly ok: true; readonly type: 'subscribe'; readonly topics: readonly string[]; readonly unplaced: readonly string[] }
+  | { readonly ok: true; readonly type: 'unsubscribe'; readonly topics: readonly string[] }
   | { readonly ok: true; readonly type: 'publish'; readonly report: PublishReport }
   | { readonly ok: true; readonly type: 'ping' };
 
@@ -48,8 +49,8 @@ export async function receiveMessage(
     case 'subscribe': {
       const forbidden = message.topics.find((topic) => !allows(scope, topic));
       if (forbidden !== undefined) return reject('forbidden-topic', 'the token does not allow one of these rooms');
-      const refused = await subscribe(from, message.topics, dependencies);
-      return refused ?? { ok: true, type: 'subscribe', topics: message.topics };
+      const subscribed = await subscribe(from, message.topics, dependencies);
+      return subscribed.ok ? { ok: true, type: 'subscribe', topics: message.topics, unplaced: subscribed.unplaced } : subscribed;
     }
     case 'unsubscribe':
       await unsubscribe(from, message.topics, dependencies);

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { dependencies } from '../../src/handlers/dependencies.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { DynamoFaults, managementClientOf, SendFaults, type DynamoCall } from '../support/faults.js';
-import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
+import { allItems, connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
 /**
@@ -121,13 +121,14 @@ function connectionOf(call: DynamoCall, peers: readonly Peer[]): Peer | undefine
   return peers.find((peer) => call.input.includes(`"c#${peer.connectionId}"`));
 }
 
+/** Until no connection or subscription is left; the rooms' join order items may stay (TTL). */
 async function drainToEmpty(what: string): Promise<void> {
-  const left = async () => (await allItems(runtime)).map((item) => `${(item['pk'] as { S: string }).S} ${(item['sk'] as { S: string }).S}`);
+  const left = async () => (await connectionItems(runtime)).map((item) => `${(item['pk'] as { S: string }).S} ${(item['sk'] as { S: string }).S}`);
   await eventually(async () => (await left()).length === 0, 60_000, `${what}: table empty`).catch(async (error: Error) => {
     throw new Error(`${error.message}; left: ${(await left()).join(', ')}; handler errors: ${JSON.stringify(errorsLogged(0).slice(-10))}`);
   });
   await runtime.poller.drained(60_000);
-  expect(await allItems(runtime)).toEqual([]);
+  expect(await connectionItems(runtime)).toEqual([]);
 }
 
 describe('DynamoDB throttling and server errors', () => {
@@ -345,7 +346,7 @@ describe('API Gateway refusing sends', () => {
       if (peer !== victim) expect(clients(gone[index]!)).toEqual([6]);
     }
     expect(metricSum('StaleReceivers', metricMark)).toBe(1);
-    await eventually(async () => !(await allItems(runtime)).some((item) => JSON.stringify(item).includes(victim.connectionId)), 20_000, 'the victim forgotten');
+    await eventually(async () => !(await connectionItems(runtime)).some((item) => JSON.stringify(item).includes(victim.connectionId)), 20_000, 'the victim forgotten');
     const after = await publish('after');
     for (const [index, peer] of peers.entries()) {
       expect(idsIn(after[index]!), peer.name).toEqual(peer === victim ? [] : ['after']);
@@ -370,7 +371,7 @@ describe('the cleanup failing in the middle of a batch', () => {
     const peers = await Promise.all(Array.from({ length: 10 }, (_, n) => Peer.join(`c${n}`)));
     for (const [index, peer] of peers.entries()) peer.send({ type: 'subscribe', topics: ['shared', `own-${index}`] });
     await barriers(peers);
-    expect(await allItems(runtime)).toHaveLength(10 + 10 * 3);
+    expect(await connectionItems(runtime)).toHaveLength(10 + 10 * 3);
 
     // Hold the stream while everyone leaves, so that the ten removals reach the cleanup in one
     // batch, in the order the clients left.
@@ -424,7 +425,7 @@ function barriers(peers: readonly Peer[]): Promise<unknown[][]> {
 
 /** `topic connection` of every subscription to one of `topics`, from the table. */
 async function poolSubscriptions(topics: readonly string[]): Promise<string[]> {
-  return (await allItems(runtime))
+  return (await connectionItems(runtime))
     .map((item) => [(item['topic'] as { S?: string } | undefined)?.S, (item['connectionId'] as { S: string }).S] as const)
     .filter(([topic]) => topic !== undefined && topics.includes(topic))
     .map(([topic, connectionId]) => `${topic} ${connectionId}`)
