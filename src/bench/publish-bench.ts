@@ -74,7 +74,8 @@ export async function measureFanOut(target: FanOutTarget, receivers: number, pub
             resolve(performance.now() - started);
           },
         });
-        publisher.socket.send(JSON.stringify({ type: 'publish', topic, sequence, data: { type: 'announce', from: 'bench' } }));
+        // An offer-like signal: it goes to every subscriber (an announce would go only to those placed before its sender).
+        publisher.socket.send(JSON.stringify({ type: 'publish', topic, sequence, data: { type: 'signal', from: 'bench' } }));
       });
 
     // Subscribes of many connections are handled concurrently: publish until one reaches everybody.

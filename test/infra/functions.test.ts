@@ -103,4 +103,17 @@ describe('the functions', () => {
     expect(() => synthesize({ signaling: { limits: { maxTopicBytes: 2000 } } })).toThrow(ConfigurationError);
     expect(() => synthesize({ signaling: { limits: { fanOutConcurrency: 0 } } })).toThrow(/FAN_OUT_CONCURRENCY/);
   });
+
+  it('order joins per room by default; the joinOrder prop sets the reference rule, and a wrong one fails the synth', () => {
+    const variablesOf = (synthesized: ReturnType<typeof synthesize>) =>
+      signalingFunctionNames.map(
+        (name) =>
+          (resourcesOf(synthesized.template, 'AWS::Lambda::Function')[logicalIdOf(synthesized.stack.signaling.functions[name])]!.Properties['Environment'] as {
+            Variables: Record<string, unknown>;
+          }).Variables['JOIN_ORDER'],
+      );
+    expect(variablesOf(synthesize())).toEqual(['room', 'room', 'room', 'room']);
+    expect(variablesOf(synthesize({ signaling: { joinOrder: 'arrival' } }))).toEqual(['arrival', 'arrival', 'arrival', 'arrival']);
+    expect(() => synthesize({ signaling: { joinOrder: 'random' as 'room' } })).toThrow(/JOIN_ORDER must be room or arrival/);
+  });
 });

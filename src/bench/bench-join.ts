@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { GatewayTimingMode } from '../local/gateway-timing.js';
+import { startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { freePort } from '../local/free-port.js';
+import { startLocalRuntime } from '../local/local-runtime.js';
+import { CapacityMeter } from './capacity-meter.js';
+import { joinTable, measureJoins, PeerPool, type JoinRow } from './join-bench.js';
+import { startReferenceServer } from './reference-server.js';
+
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+const usage = `npm run bench:join -- [--quick] [--trials N] [--timeout MS] [--out DIR]
+
+  Rooms of 2, 4 and 8 unmodified y-webrtc peers (Node processes, @roamhq/wrtc) open one room
+  at the same moment; how many sync and how fast, against y-webrtc's bin/server.js and this
+  server (local runtime, GATEWAY_TIMING in-order and aws), side by side in one run.
+
+  --quick       rooms of 2 and 4, 3 trials each
+  --trials      trials per room size and server (default 10)
+  --timeout     ms a room may take to sync before the trial counts as failed (default 15000)
+  --out         where to write join.md (default docs/bench, quick .test-artifacts/bench)`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      trials: { type: 'string' },
+      timeout: { type: 'string', default: '15000' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const trials = Number(values.trials ?? (values.quick ? 3 : 10));
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(timeoutMs) || timeoutMs < 1_000) {
+    console.error(`--trials must be a positive integer and --timeout at least 1000\n\n${usage}`);
+    return 2;
+  }
+  const sizes = values.quick ? [2, 4] : [2, 4, 8];
+  const out = values.out ?? (values.quick ? '.test-artifacts/bench' : 'docs/bench');
+  const log = (line: string) => console.log(line);
+
+  log(`starting DynamoDB Local, y-webrtc bin/server.js and ${Math.max(...sizes)} y-webrtc peers...`);
+  const database = await startDynamoDbLocal();
+  const reference = await startReferenceServer();
+  const pool = PeerPool.start(Math.max(...sizes));
+  const stops = [() => pool.stop(), () => reference.stop(), () => database.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0)) await stop().catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    const rows: JoinRow[] = [];
+    // The in-process runtimes run one after the other on one port and table: the handlers
+    // keep their SDK clients (and endpoint) for the life of the process.
+    const port = await freePort();
+    const tableName = `bench-join-${Date.now()}`;
+    let meter: CapacityMeter | undefined;
+    for (const size of sizes) rows.push(await measureJoins({ name: 'y-webrtc bin/server.js', url: reference.url }, pool, size, trials, timeoutMs, log));
+    for (const gatewayTiming of ['in-order', 'aws'] as const satisfies readonly GatewayTimingMode[]) {
+      const runtime = await startLocalRuntime({ settings: { port, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
+      try {
+        if (!meter) {
+          const { dependencies } = await import('../handlers/dependencies.js');
+          meter = new CapacityMeter(dependencies().dynamoDb);
+        }
+        const name = `this server, ${gatewayTiming === 'aws' ? `AWS timing (seed ${runtime.timing.seed})` : 'default timing'}`;
+        for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, pool, size, trials, timeoutMs, log));
+      } finally {
+        await runtime.stop();
+      }
+    }
+    const table = joinTable(rows);
+    log(`\n${table}`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      join(out, 'join.md'),
+      `# bench:join\n\n\`npm run bench:join${values.quick ? ' -- --quick' : ''}\`, ${new Date().toISOString().slice(0, 10)}, ` +
+        `${trials} trials per row, timeout ${timeoutMs} ms, JOIN_ORDER=${process.env['JOIN_ORDER'] || 'room'}.\n\n${table}\n`,
+    );
+    log(`\nwritten to ${join(out, 'join.md')}`);
+    const failed = rows.filter((row) => row.target !== 'y-webrtc bin/server.js' && row.synced < row.trials);
+    return failed.length === 0 ? 0 : 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+/**
+ * WebRTC traffic stays on this machine: as root, where `unshare -n` works, the bench runs in a
+ * network namespace with only loopback (and no ICE servers are used anywhere).
+ */
+function inLoopbackNamespace(): number | undefined {
+  if (process.env['BENCH_IN_NAMESPACE'] || process.getuid?.() !== 0) return undefined;
+  if (spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const result = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_IN_NAMESPACE: '1' },
+  });
+  return result.status ?? 1;
+}
+
+const reexec = inLoopbackNamespace();
+process.exitCode = reexec ?? (await main());

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { percentile } from '../loadtest/latency-window.js';
+import type { CapacityMeter } from './capacity-meter.js';
+import { joinPeerReportPrefix, type JoinPeerCommand, type JoinPeerReport } from './join-peer.js';
+
+const peerScript = fileURLToPath(new URL('./join-peer.ts', import.meta.url));
+
+/** A signaling server under test. `meter` counts its DynamoDB capacity, when it has DynamoDB. */
+export interface JoinTarget {
+  readonly name: string;
+  readonly url: string;
+  readonly meter?: CapacityMeter;
+}
+
+export interface JoinRow {
+  readonly target: string;
+  readonly peers: number;
+  readonly trials: number;
+  /** Trials in which every peer had every peer's edit within the timeout. */
+  readonly synced: number;
+  /** Trials in which every peer also had a WebRTC connection open to every other. */
+  readonly direct: number;
+  /** From opening the room to the last peer holding every edit, in successful trials. */
+  readonly syncedMs: { readonly p50: number; readonly p99: number };
+  /** DynamoDB capacity per peer that joined, until the room was synced. */
+  readonly perJoin?: { readonly readUnits: number; readonly writeUnits: number; readonly requests: number };
+}
+
+/** y-webrtc peers in processes of their own, started once and reused for every trial. */
+export class PeerPool {
+  private readonly reports: { peer: number; report: JoinPeerReport }[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  private constructor(private readonly children: ChildProcess[]) {
+    children.forEach((child, peer) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (!line.startsWith(joinPeerReportPrefix)) return;
+        this.reports.push({ peer, report: JSON.parse(line.slice(joinPeerReportPrefix.length)) as JoinPeerReport });
+        for (const listener of [...this.listeners]) listener();
+      });
+    });
+  }
+
+  static start(size: number): PeerPool {
+    const children = Array.from({ length: size }, () =>
+      spawn(process.execPath, ['--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', peerScript], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      }),
+    );
+    return new PeerPool(children);
+  }
+
+  get size(): number {
+    return this.children.length;
+  }
+
+  /** Opens one room on `count` peers in the same tick and waits until all are synced, or the timeout. */
+  async trial(url: string, count: number, timeoutMs: number): Promise<{ syncedMs: number | undefined; direct: boolean }> {
+    const room = `bench-${randomUUID()}`;
+    const marks = Array.from({ length: count }, (_, n) => `<${n}:${room.slice(-6)}>`);
+    const mark = this.reports.length;
+    for (let n = 0; n < count; n++) this.send(n, { cmd: 'join', url, room, mark: marks[n]!, marks });
+    const of = (type: 'synced' | 'direct') =>
+      this.reports.slice(mark).filter(({ report }) => report.type === type && report.room === room) as { report: { ms: number } }[];
+    await this.until(() => of('synced').length === count && of('direct').length === count, timeoutMs);
+    const synced = of('synced');
+    return {
+      syncedMs: synced.length === count ? Math.max(...synced.map(({ report }) => report.ms)) : undefined,
+      direct: of('direct').length === count,
+    };
+  }
+
+  async leave(): Promise<void> {
+    for (let n = 0; n < this.children.length; n++) this.send(n, { cmd: 'leave' });
+    // Let the close frames and the server's cleanup run before the next room opens.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.stdin?.end();
+          }),
+      ),
+    );
+  }
+
+  private send(peer: number, command: JoinPeerCommand): void {
+    this.children[peer]!.stdin!.write(`${JSON.stringify(command)}\n`);
+  }
+
+  private until(done: () => boolean, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (done()) finish();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.listeners.add(check);
+      check();
+    });
+  }
+}
+
+/** `trials` rooms of `peers` peers each, opened together, one after the other. */
+export async function measureJoins(
+  target: JoinTarget,
+  pool: PeerPool,
+  peers: number,
+  trials: number,
+  timeoutMs: number,
+  progress: (line: string) => void = () => undefined,
+): Promise<JoinRow> {
+  const times: number[] = [];
+  let direct = 0;
+  let readUnits = 0;
+  let writeUnits = 0;
+  let requests = 0;
+  for (let trial = 0; trial < trials; trial++) {
+    target.meter?.reset();
+    const result = await pool.trial(target.url, peers, timeoutMs);
+    const reading = target.meter?.reading();
+    if (reading) {
+      readUnits += reading.readUnits;
+      writeUnits += reading.writeUnits;
+      requests += reading.requests;
+    }
+    await pool.leave();
+    if (result.syncedMs !== undefined) times.push(result.syncedMs);
+    if (result.direct) direct++;
+    progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}`);
+  }
+  times.sort((a, b) => a - b);
+  const joins = peers * trials;
+  return {
+    target: target.name,
+    peers,
+    trials,
+    synced: times.length,
+    direct,
+    syncedMs: { p50: percentile(times, 0.5), p99: percentile(times, 0.99) },
+    ...(target.meter ? { perJoin: { readUnits: readUnits / joins, writeUnits: writeUnits / joins, requests: requests / joins } } : {}),
+  };
+}
+
+export function joinTable(rows: readonly JoinRow[]): string {
+  const header = [
+    '| server | peers | synced | every pair direct | room synced p50 / p99 | DynamoDB per joining peer |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const ms = (value: number) => (Number.isNaN(value) ? '–' : `${Math.round(value)} ms`);
+  return [
+    ...header,
+    ...rows.map(
+      (row) =>
+        `| ${row.target} | ${row.peers} | ${row.synced}/${row.trials} | ${row.direct}/${row.trials} | ${ms(row.syncedMs.p50)} / ${ms(row.syncedMs.p99)} | ` +
+        `${row.perJoin ? `${row.perJoin.readUnits.toFixed(1)} RCU, ${row.perJoin.writeUnits.toFixed(1)} WCU, ${row.perJoin.requests.toFixed(1)} requests` : '–'} |`,
+    ),
+  ].join('\n');
+}
