@@ -7,7 +7,7 @@ import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { freePort } from '../../src/local/free-port.js';
 import { runLoadTest, type Progress } from '../../src/loadtest/load-test.js';
 import { isLoopbackUrl } from '../../src/loadtest/target.js';
-import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
+import { connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
 
 let runtime: LocalRuntime;
 beforeAll(async () => {
@@ -47,8 +47,8 @@ describe('load test', () => {
     expect(report.received).toBeGreaterThanOrEqual(report.latency.count);
     expect(progress.length).toBeGreaterThanOrEqual(4);
     expect(Math.max(...progress.map((p) => p.connected))).toBeGreaterThan(6);
-    await eventually(async () => (await allItems(runtime)).length === 0, 20_000, 'table empty after the load test').catch(async (error: Error) => {
-      throw new Error(`${error.message}: ${JSON.stringify(await allItems(runtime))}`);
+    await eventually(async () => (await connectionItems(runtime)).length === 0, 20_000, 'no connection or subscription left after the load test').catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(await connectionItems(runtime))}`);
     });
   }, 60_000);
 
