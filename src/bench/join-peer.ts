@@ -35,6 +35,9 @@ function run(): void {
   const leave = () => {
     if (!current) return;
     clearInterval(current.poll);
+    // destroy() alone leaves the signaling connection open (y-webrtc 10.3), and the next room
+    // would then be announced on it too: disconnect() closes it once no provider uses it.
+    current.provider.disconnect();
     current.provider.destroy();
     current.doc.destroy();
     current = undefined;
@@ -51,6 +54,16 @@ function run(): void {
       peerOpts: { wrtc, config: { iceServers: [] } },
     });
     text.insert(0, command.mark);
+    if (process.env['JOIN_PEER_DEBUG']) {
+      for (const conn of provider.signalingConns) {
+        conn.on('message', (m: { type?: string; topic?: string; clients?: number; data?: { type?: string; from?: string; to?: string; signal?: { type?: string } } }) => {
+          if (current?.provider === provider && m.topic === command.room) {
+            console.error(`${command.room.slice(-4)} [${provider.room?.peerId.slice(0, 4)}] got ${m.data?.type} from ${m.data?.from?.slice(0, 4)} to ${m.data?.to?.slice(0, 4)} ${m.data?.signal?.type ?? ''} clients ${m.clients}`);
+          }
+        });
+      }
+      provider.on('peers', (e: unknown) => console.error(`[${provider.room?.peerId.slice(0, 4)}] peers ${JSON.stringify(e)}`));
+    }
     let synced = false;
     let direct = false;
     const check = () => {
