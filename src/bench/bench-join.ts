@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { freePort } from '../local/free-port.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { CapacityMeter } from './capacity-meter.js';
-import { joinTable, measureJoins, PeerPool, type JoinRow } from './join-bench.js';
+import { joinTable, measureJoins, stopAllPools, type JoinRow } from './join-bench.js';
 import { startReferenceServer } from './reference-server.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -47,15 +47,14 @@ async function main(): Promise<number> {
   const out = values.out ?? (values.quick ? '.test-artifacts/bench' : 'docs/bench');
   const log = (line: string) => console.log(line);
 
-  log(`starting DynamoDB Local, y-webrtc bin/server.js and ${Math.max(...sizes)} y-webrtc peers...`);
+  log('starting DynamoDB Local and y-webrtc bin/server.js; each trial starts its peers afresh...');
   const database = await startDynamoDbLocal();
   const reference = await startReferenceServer();
-  const pool = PeerPool.start(Math.max(...sizes));
-  const stops = [() => pool.stop(), () => reference.stop(), () => database.stop()];
+  const stops = [() => stopAllPools(), () => reference.stop(), () => database.stop()];
   const stopAll = async () => {
     for (const stop of stops.splice(0)) await stop().catch(() => undefined);
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().then(() => process.exit(130)));
   try {
     const rows: JoinRow[] = [];
     // The in-process runtimes run one after the other on one port and table: the handlers
@@ -63,7 +62,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     const tableName = `bench-join-${Date.now()}`;
     let meter: CapacityMeter | undefined;
-    for (const size of sizes) rows.push(await measureJoins({ name: 'y-webrtc bin/server.js', url: reference.url }, pool, size, trials, timeoutMs, log));
+    for (const size of sizes) rows.push(await measureJoins({ name: 'y-webrtc bin/server.js', url: reference.url }, size, trials, timeoutMs, log));
     for (const gatewayTiming of ['in-order', 'aws'] as const satisfies readonly GatewayTimingMode[]) {
       const runtime = await startLocalRuntime({ settings: { port, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
       try {
@@ -72,7 +71,7 @@ async function main(): Promise<number> {
           meter = new CapacityMeter(dependencies().dynamoDb);
         }
         const name = `this server, ${gatewayTiming === 'aws' ? `AWS timing (seed ${runtime.timing.seed})` : 'default timing'}`;
-        for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, pool, size, trials, timeoutMs, log));
+        for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, size, trials, timeoutMs, log));
       } finally {
         await runtime.stop();
       }
@@ -95,17 +94,19 @@ async function main(): Promise<number> {
 
 /**
  * WebRTC traffic stays on this machine: as root, where `unshare -n` works, the bench runs in a
- * network namespace with only loopback (and no ICE servers are used anywhere).
+ * network namespace with only loopback (and no ICE servers are used anywhere). Signals are
+ * passed on, so Ctrl-C or SIGTERM stop everything inside.
  */
-function inLoopbackNamespace(): number | undefined {
+async function inLoopbackNamespace(): Promise<number | undefined> {
   if (process.env['BENCH_IN_NAMESPACE'] || process.getuid?.() !== 0) return undefined;
   if (spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' }).status !== 0) return undefined;
-  const result = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+  const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, BENCH_IN_NAMESPACE: '1' },
   });
-  return result.status ?? 1;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 130)));
 }
 
-const reexec = inLoopbackNamespace();
+const reexec = await inLoopbackNamespace();
 process.exitCode = reexec ?? (await main());

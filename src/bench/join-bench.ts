@@ -8,6 +8,13 @@ import { joinPeerReportPrefix, type JoinPeerCommand, type JoinPeerReport } from 
 
 const peerScript = fileURLToPath(new URL('./join-peer.ts', import.meta.url));
 
+const running = new Set<PeerPool>();
+
+/** Stops every pool still running (on Ctrl-C or SIGTERM). */
+export async function stopAllPools(): Promise<void> {
+  await Promise.all([...running].map((pool) => pool.stop()));
+}
+
 /** A signaling server under test. `meter` counts its DynamoDB capacity, when it has DynamoDB. */
 export interface JoinTarget {
   readonly name: string;
@@ -29,7 +36,7 @@ export interface JoinRow {
   readonly perJoin?: { readonly readUnits: number; readonly writeUnits: number; readonly requests: number };
 }
 
-/** y-webrtc peers in processes of their own, started once and reused for every trial. */
+/** y-webrtc peers in processes of their own, fresh for each trial (see join-peer.ts). */
 export class PeerPool {
   private readonly reports: { peer: number; report: JoinPeerReport }[] = [];
   private readonly listeners = new Set<() => void>();
@@ -44,13 +51,17 @@ export class PeerPool {
     });
   }
 
-  static start(size: number): PeerPool {
+  /** Starts `size` peers and waits until each is ready to join. */
+  static async start(size: number): Promise<PeerPool> {
     const children = Array.from({ length: size }, () =>
       spawn(process.execPath, ['--disable-warning=NodeVersionSupportWarning', '--import', 'tsx', peerScript], {
         stdio: ['pipe', 'pipe', 'inherit'],
       }),
     );
-    return new PeerPool(children);
+    const pool = new PeerPool(children);
+    running.add(pool);
+    await pool.until(() => pool.reports.filter(({ report }) => report.type === 'ready').length === size, 60_000);
+    return pool;
   }
 
   get size(): number {
@@ -73,13 +84,8 @@ export class PeerPool {
     };
   }
 
-  async leave(): Promise<void> {
-    for (let n = 0; n < this.children.length; n++) this.send(n, { cmd: 'leave' });
-    // Let the close frames and the server's cleanup run before the next room opens.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-
   async stop(): Promise<void> {
+    running.delete(this);
     await Promise.all(
       this.children.map(
         (child) =>
@@ -120,7 +126,6 @@ export class PeerPool {
 /** `trials` rooms of `peers` peers each, opened together, one after the other. */
 export async function measureJoins(
   target: JoinTarget,
-  pool: PeerPool,
   peers: number,
   trials: number,
   timeoutMs: number,
@@ -132,6 +137,7 @@ export async function measureJoins(
   let writeUnits = 0;
   let requests = 0;
   for (let trial = 0; trial < trials; trial++) {
+    const pool = await PeerPool.start(peers);
     target.meter?.reset();
     const result = await pool.trial(target.url, peers, timeoutMs);
     const reading = target.meter?.reading();
@@ -140,7 +146,9 @@ export async function measureJoins(
       writeUnits += reading.writeUnits;
       requests += reading.requests;
     }
-    await pool.leave();
+    await pool.stop();
+    // Let the server's cleanup of the closed connections run before the next room opens.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     if (result.syncedMs !== undefined) times.push(result.syncedMs);
     if (result.direct) direct++;
     progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}`);

@@ -5,8 +5,10 @@
  *       open a fresh Y.Doc and WebrtcProvider on the room and type `mark`; report
  *       {"type":"synced","room","ms"} once the text holds every mark of `marks`, and
  *       {"type":"direct","room","ms"} once it has a WebRTC connection open to every other peer
- *   {"cmd":"leave"}   destroy the provider (its signaling connection closes)
- * Reports are JSON lines on stdout prefixed with `@peer `. stdin closing ends the process.
+ * It reports {"type":"ready"} once started. Reports are JSON lines on stdout prefixed with
+ * `@peer `. stdin closing ends the process. One process serves one room: y-webrtc keeps
+ * state per process (its signaling connections, and rooms that re-announce as their WebRTC
+ * connections close) that would leak into the next room.
  */
 import { createInterface } from 'node:readline';
 import wrtc from '@roamhq/wrtc';
@@ -16,12 +18,11 @@ import * as Y from 'yjs';
 
 export const joinPeerReportPrefix = '@peer ';
 
-export type JoinPeerCommand =
-  | { readonly cmd: 'join'; readonly url: string; readonly room: string; readonly mark: string; readonly marks: readonly string[] }
-  | { readonly cmd: 'leave' };
+export type JoinPeerCommand = { readonly cmd: 'join'; readonly url: string; readonly room: string; readonly mark: string; readonly marks: readonly string[] };
 
 export type JoinPeerReport =
   | { readonly type: 'synced' | 'direct'; readonly room: string; readonly ms: number }
+  | { readonly type: 'ready' }
   | { readonly type: 'error'; readonly message: string };
 
 if (process.argv[1]?.endsWith('join-peer.ts')) run();
@@ -87,13 +88,12 @@ function run(): void {
   input.on('line', (line) => {
     if (line.trim() === '') return;
     try {
-      const command = JSON.parse(line) as JoinPeerCommand;
-      if (command.cmd === 'join') join(command);
-      else leave();
+      join(JSON.parse(line) as JoinPeerCommand);
     } catch (error) {
       report({ type: 'error', message: String(error) });
     }
   });
+  report({ type: 'ready' });
   input.on('close', () => {
     leave();
     setTimeout(() => process.exit(0), 200).unref();
