@@ -116,8 +116,10 @@ export class DynamoJoinOrder implements JoinOrderStore {
       ConditionCheck: {
         TableName: this.tableName,
         Key: { [partitionKey]: roomKey(topic)[partitionKey], [sortKey]: `${keyPrefix.connection}${id}` },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': partitionKey },
+        // An expired subscription counts as none, as in every read (TTL may take days to delete it).
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expires <= :now',
+        ExpressionAttributeNames: { '#pk': partitionKey, '#expires': timeToLiveAttribute },
+        ExpressionAttributeValues: { ':now': nowInSeconds() },
       },
     }));
     await ignoringConditionFailure(

@@ -66,6 +66,16 @@ describe('DynamoJoinOrder on DynamoDB Local', () => {
     expect([...(await table.joinOrder.room('leftovers')).places]).toEqual([['stays', 1]]);
   });
 
+  it('forgets the place of a connection whose subscription has expired (TTL has not deleted it yet)', async () => {
+    await subscribe(who('expired'), ['expiring'], deps());
+    const threeHoursAgo = Date.now() - 3 * 60 * 60 * 1000;
+    await table.store.subscribe('expired', threeHoursAgo, ['expiring']);
+    const room = await table.joinOrder.room('expiring');
+    expect(room.subscribers).toEqual([]);
+    await table.joinOrder.forget('expiring', room.places);
+    expect((await table.joinOrder.room('expiring')).places.size).toBe(0);
+  });
+
   it('writes no order item when a connection leaves a room that has none', async () => {
     await unsubscribe(who('nobody'), ['no-order'], deps());
     const room = await table.joinOrder.room('no-order');
