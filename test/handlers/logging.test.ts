@@ -5,8 +5,8 @@ vi.hoisted(() => {
 });
 
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { settled, TestClient } from '../support/test-client.js';
+import { eventually, startTestRuntime } from '../support/runtime.js';
+import { TestClient } from '../support/test-client.js';
 
 let runtime: LocalRuntime;
 const lines: string[] = [];
@@ -31,7 +31,7 @@ describe('handler logs', () => {
     const client = await TestClient.connect(runtime.url);
     client.send({ type: 'subscribe', topics: ['logged'] });
     client.send('{"type":"subscribe","topics":"not a list"}');
-    await settled(client);
+    await eventually(() => lines.some((line) => line.includes('"message rejected"')), 20_000, 'the refusal logged');
     await client.close();
     await runtime.poller.drained();
 
