@@ -22,7 +22,8 @@ describe('bench:publish', () => {
         name: 'ours',
         url: runtime.url,
         onMeasureStart: () => meter.reset(),
-        onMeasureEnd: (publishes) => ({ requests: meter.reading().requests / publishes, readUnits: meter.reading().readUnits / publishes }),
+        // Queries and read units only: the receivers' subscribes may still be writing their places.
+        onMeasureEnd: (publishes) => ({ queries: (meter.reading().byCommand['Query'] ?? 0) / publishes, readUnits: meter.reading().readUnits / publishes }),
       },
       10,
       5,
@@ -31,6 +32,6 @@ describe('bench:publish', () => {
       expect(row.p50Ms).toBeGreaterThan(0);
       expect(row.p99Ms).toBeGreaterThanOrEqual(row.p50Ms);
     }
-    expect(ours.extra).toEqual({ requests: 1, readUnits: 1 });
+    expect(ours.extra).toEqual({ queries: 1, readUnits: 1 });
   });
 });
