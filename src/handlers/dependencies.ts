@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { limitsFromEnvironment, ConfigurationError, type Limits } from '../config/limits.js';
-import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
+import { joinOrderFromEnvironment } from '../config/join-order.js';
 import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway-sender.js';
 import type { ConnectionSender, JoinOrderStore, SubscriptionStore } from '../signaling/ports.js';
 import { PublishRateLimiter } from '../signaling/publish-rate-limiter.js';
@@ -18,8 +18,7 @@ export interface Dependencies {
   readonly limits: Limits;
   readonly dynamoDb: DynamoDBClient;
   readonly store: SubscriptionStore;
-  readonly joinOrderRule: JoinOrder;
-  /** The rooms' join order, with JOIN_ORDER=room (the default). */
+  /** The rooms' join order, with JOIN_ORDER=room (the default); undefined with `arrival`. */
   readonly joinOrder: JoinOrderStore | undefined;
   readonly publishLimiter: PublishRateLimiter;
   /** The sender for the management API at `endpoint`, unless CONNECTIONS_ENDPOINT overrides it. */
@@ -37,7 +36,7 @@ export function createDependencies(env: NodeJS.ProcessEnv): Dependencies {
   const tableName = env['TABLE_NAME'];
   if (!tableName) throw new ConfigurationError('TABLE_NAME is not set: the name of the DynamoDB table to use');
   const limits = limitsFromEnvironment(env);
-  const joinOrderRule = joinOrderFromEnvironment(env);
+  const joinOrder = joinOrderFromEnvironment(env);
   const dynamoDb = new DynamoDBClient(env['DYNAMODB_ENDPOINT'] ? { endpoint: env['DYNAMODB_ENDPOINT'] } : {});
   const documents = DynamoDBDocumentClient.from(dynamoDb);
   const store = new DynamoSubscriptionStore(createSignalingService(documents, tableName), limits);
@@ -47,8 +46,7 @@ export function createDependencies(env: NodeJS.ProcessEnv): Dependencies {
     limits,
     dynamoDb,
     store,
-    joinOrderRule,
-    joinOrder: joinOrderRule === 'room' ? new DynamoJoinOrder(documents, tableName, limits) : undefined,
+    joinOrder: joinOrder === 'room' ? new DynamoJoinOrder(documents, tableName, limits) : undefined,
     publishLimiter: new PublishRateLimiter(limits.publishesPerSecond, limits.publishBurst),
     senderFor(endpoint) {
       const target = fixedEndpoint || endpoint;

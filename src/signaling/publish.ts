@@ -7,8 +7,6 @@ export interface PublishReport {
   readonly topic: string;
   /** Connections the publish was sent to. */
   readonly receivers: number;
-  /** Whether it was an announce delivered by the join order (JOIN_ORDER=room). */
-  readonly ordered: boolean;
   readonly delivered: number;
   /** Receivers API Gateway no longer knows (410); their subscription and connection are deleted. */
   readonly gone: readonly string[];
@@ -45,7 +43,7 @@ export async function publish(
       failed.push({ connectionId, error });
     }
   });
-  return { topic: message.topic, receivers: receivers.length, ordered: audience.ordered, delivered, gone, failed };
+  return { topic: message.topic, receivers: receivers.length, delivered, gone, failed };
 }
 
 /**

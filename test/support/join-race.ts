@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinOrderFromEnvironment } from '../../src/config/join-order.js';
 import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { forEachBounded } from '../../src/signaling/bounded.js';
 import { startTestRuntime } from './runtime.js';
 import { TestClient } from './test-client.js';
 
@@ -55,15 +56,9 @@ async function untilHeard(client: TestClient, peerId: string): Promise<void> {
 /** Runs `work` over `items`, at most `concurrency` at a time, keeping the results in order. */
 export async function inBatches<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T, index);
-      }
-    }),
-  );
+  await forEachBounded(items.map((_, index) => index), concurrency, async (index) => {
+    results[index] = await work(items[index] as T, index);
+  });
   return results;
 }
 
