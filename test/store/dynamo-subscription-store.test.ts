@@ -1,8 +1,8 @@
-import { PutItemCommand, type BatchWriteItemCommandInput, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type BatchWriteItemCommandInput, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/config/limits.js';
 import { UnprocessedItemsError } from '../../src/store/batch-retry.js';
-import { expiryOf, nowInSeconds } from '../../src/store/expiry.js';
+import { nowInSeconds } from '../../src/store/expiry.js';
 import { CommandCounter } from '../support/command-counter.js';
 import { createTestTable, type TestTable } from '../support/table.js';
 
@@ -106,11 +106,22 @@ describe('DynamoSubscriptionStore', () => {
   });
 
   it('stores the connection with its expiry', async () => {
-    const connectedAt = now();
-    await table.store.putConnection({ connectionId: 'conn-1', connectedAt, sourceIp: '127.0.0.1' });
-    const expected = expiryOf(connectedAt, defaultLimits);
-    expect(expected - Math.floor(connectedAt / 1000)).toBe(2 * 3600 + defaultLimits.expiryGraceSeconds);
-    await table.store.deleteConnection('conn-1');
-    await table.store.deleteConnection('conn-1');
+    const connectedAt = Date.UTC(2030, 0, 2, 3, 4, 5, 678);
+    await table.store.putConnection({
+      connectionId: 'Conn-1=', connectedAt, sourceIp: '127.0.0.1', userAgent: 'y-webrtc test', principalId: 'user-7',
+    });
+    const read = () =>
+      table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: 'c#Conn-1=' }, sk: { S: 'connection' } }, ConsistentRead: true }));
+    // API Gateway ends a connection after 2 hours at the latest; TTL may reap it after the grace.
+    const expiresAt = Math.floor(connectedAt / 1000) + 2 * 3600 + defaultLimits.expiryGraceSeconds;
+    expect((await read()).Item).toEqual({
+      pk: { S: 'c#Conn-1=' }, sk: { S: 'connection' }, gsi1pk: { S: 'c#Conn-1=' }, gsi1sk: { S: 'connection' },
+      connectionId: { S: 'Conn-1=' }, connectedAt: { N: String(connectedAt) }, expiresAt: { N: String(expiresAt) },
+      sourceIp: { S: '127.0.0.1' }, userAgent: { S: 'y-webrtc test' }, principalId: { S: 'user-7' },
+      __edb_e__: { S: 'connection' }, __edb_v__: { S: '1' },
+    });
+    await table.store.deleteConnection('Conn-1=');
+    expect((await read()).Item).toBeUndefined();
+    await table.store.deleteConnection('Conn-1=');
   });
 });
