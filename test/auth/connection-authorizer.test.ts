@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authConfigFromEnvironment } from '../../src/auth/auth-config.js';
 import { ConnectionAuthorizer } from '../../src/auth/connection-authorizer.js';
@@ -52,14 +52,16 @@ describe('ConnectionAuthorizer with a shared secret (HS256)', () => {
 describe('ConnectionAuthorizer with a JWKS (RS256, ES256)', () => {
   let server: Server;
   let jwksUrl: URL;
-  const keys: { alg: string; privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; kid: string }[] = [];
+  type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+  const keys: { alg: string; privateKey: KeyPair['privateKey']; publicKey: KeyPair['publicKey']; kid: string }[] = [];
+  /** What the JWKS endpoint serves: the public keys. */
+  const jwks: JWK[] = [];
 
   beforeAll(async () => {
-    const jwks: object[] = [];
     for (const alg of ['RS256', 'ES256']) {
       const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
       const kid = `key-${alg}`;
-      keys.push({ alg, privateKey, kid });
+      keys.push({ alg, privateKey, publicKey, kid });
       jwks.push({ ...(await exportJWK(publicKey)), kid, alg, use: 'sig' });
     }
     server = createServer((_request, response) => {
@@ -94,8 +96,26 @@ describe('ConnectionAuthorizer with a JWKS (RS256, ES256)', () => {
 
   it('refuses an HS256 token made with a public key as secret (algorithm confusion)', async () => {
     const authorizer = new ConnectionAuthorizer({ jwksUrl, issuer: testIssuer, audience: testAudience, roomsClaim: 'rooms' });
-    const forged = await hs256Token({}, { secret: JSON.stringify(await exportJWK(keys[0]!.privateKey)) });
-    expect((await authorizer.authorize({ token: forged, origin: undefined })).kind).toBe('unauthorized');
+    const rsa = keys.find((key) => key.alg === 'RS256')!;
+    const servedJwk = jwks.find((jwk) => jwk.kid === rsa.kid)!;
+    const pem = await exportSPKI(rsa.publicKey);
+    const { kid: _kid, alg: _alg, use: _use, ...bareJwk } = servedJwk;
+    // The public key as a server could hold it: the PEM, and the JWK as the JWKS serves it.
+    const secrets = { 'PEM (SPKI)': pem, 'PEM without its final newline': pem.trimEnd(), 'JWK as served': JSON.stringify(servedJwk), 'JWK without kid, alg and use': JSON.stringify(bareJwk) };
+    const claims = { sub: 'mallory', rooms: 'doc-1' };
+    // The same claims and kid signed with the private key pass, so only the algorithm can refuse the forgeries.
+    const genuine = await sign(rsa, claims);
+    expect((await authorizer.authorize({ token: genuine, origin: undefined })).kind).toBe('allow');
+    for (const [name, secret] of Object.entries(secrets)) {
+      const forged = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid: rsa.kid })
+        .setIssuer(testIssuer)
+        .setAudience(testAudience)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(secret));
+      const decision = await authorizer.authorize({ token: forged, origin: undefined });
+      expect(decision, name).toEqual({ kind: 'unauthorized', reason: expect.stringMatching(/ALG_NOT_ALLOWED/) });
+    }
   });
 });
 
