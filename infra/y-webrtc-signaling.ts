@@ -2,13 +2,14 @@ import type { WebSocketApi, WebSocketStage, DomainName } from 'aws-cdk-lib/aws-a
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { joinOrderEnvironmentVariable, joinOrderFromEnvironment } from '../src/config/join-order.js';
 import { limitEnvironmentVariables, limitsFromEnvironment, type Limits } from '../src/config/limits.js';
-import { createAlarms, defaultAlarmThresholds } from './parts/alarms.js';
+import { alarmThresholdDefaults, signalingDefaults } from './defaults.js';
+import { createAlarms } from './parts/alarms.js';
 import { createConnectAuthorizer } from './parts/authorizer.js';
 import { createApiGatewayLogsRole } from './parts/api-gateway-logs-role.js';
 import { connectCleanupToStream } from './parts/cleanup-source.js';
@@ -22,20 +23,11 @@ import { createSignalingApi } from './parts/websocket-api.js';
 import type { YWebrtcSignalingProps } from './y-webrtc-signaling-props.js';
 
 export type * from './y-webrtc-signaling-props.js';
-
-export const signalingDefaults = {
-  stageName: 'prod',
-  throttle: { rateLimit: 1000, burstLimit: 500 },
-  serviceName: 'y-webrtc-signaling',
-  metricsNamespace: 'YWebrtcSignaling',
-  logLevel: 'INFO',
-  logRetention: RetentionDays.ONE_MONTH,
-  memorySize: { connect: 256, message: 512, disconnect: 256, cleanup: 256 },
-} as const satisfies Partial<YWebrtcSignalingProps>;
+export { alarmThresholdDefaults, cleanupDefaults, signalingDefaults } from './defaults.js';
 
 /**
  * A y-webrtc signaling server: a WebSocket API whose routes come from
- * src/gateway/routes.ts, four Lambda functions (src/handlers), one DynamoDB table shaped
+ * src/gateway/routes.ts, four Lambda functions (src/lambda, src/handlers), one DynamoDB table shaped
  * by src/store/table.ts whose stream drives the cleanup, alarms and a dashboard.
  *
  * ```ts
@@ -63,6 +55,7 @@ export class YWebrtcSignaling extends Construct {
     super(scope, id);
     const stageName = props.stageName ?? signalingDefaults.stageName;
     const logRetention = props.logRetention ?? signalingDefaults.logRetention;
+    const sourceMapStackTraces = props.sourceMapStackTraces ?? signalingDefaults.sourceMapStackTraces;
     const customMetrics = {
       namespace: props.metricsNamespace ?? signalingDefaults.metricsNamespace,
       serviceName: props.serviceName ?? signalingDefaults.serviceName,
@@ -76,7 +69,7 @@ export class YWebrtcSignaling extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: customMetrics.namespace,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? signalingDefaults.logLevel,
       ...limitEnvironment(props.limits),
-      [joinOrderEnvironmentVariable]: joinOrderFromEnvironment({ [joinOrderEnvironmentVariable]: props.joinOrder }),
+      [joinOrderEnvironmentVariable]: joinOrderFromEnvironment({ [joinOrderEnvironmentVariable]: props.joinOrder ?? signalingDefaults.joinOrder }),
     };
     const memorySize = { ...signalingDefaults.memorySize, ...props.memorySize };
     const functions = {} as Record<SignalingFunctionName, NodejsFunction>;
@@ -85,7 +78,7 @@ export class YWebrtcSignaling extends Construct {
         memorySize: memorySize[name],
         logRetention,
         environment,
-        sourceMapStackTraces: props.sourceMapStackTraces ?? true,
+        sourceMapStackTraces,
       });
       grantTableAccess(functions[name], name, this.table);
     }
@@ -99,7 +92,7 @@ export class YWebrtcSignaling extends Construct {
       ? createConnectAuthorizer(this, props.authorization, {
           logRetention,
           environment: { POWERTOOLS_SERVICE_NAME: environment.POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: environment.POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL: environment.POWERTOOLS_LOG_LEVEL },
-          sourceMapStackTraces: props.sourceMapStackTraces ?? true,
+          sourceMapStackTraces,
         })
       : undefined;
     this.authorizerFunction = connectAuthorizer?.function;
@@ -127,7 +120,7 @@ export class YWebrtcSignaling extends Construct {
       api,
       stageName,
       customMetrics,
-      thresholds: { ...defaultAlarmThresholds, ...props.alarmThresholds },
+      thresholds: { ...alarmThresholdDefaults, ...props.alarmThresholds },
       topic: props.alarmTopic,
     });
     this.dashboard = createDashboard(this, {

@@ -6,18 +6,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { metricNames } from '../../src/handlers/observability.js';
+import { metricNames } from '../../src/config/metrics.js';
 import type { AlarmThresholds } from '../y-webrtc-signaling-props.js';
 import type { SignalingFunctionName } from './function-names.js';
 import { apiGatewayMetric, customMetric, type CustomMetricSource } from './metrics.js';
-
-export const defaultAlarmThresholds: AlarmThresholds = {
-  functionErrors: 1,
-  functionThrottles: 1,
-  handlerErrors: 5,
-  integrationErrors: 10,
-  streamIteratorAge: Duration.minutes(5),
-};
 
 export interface AlarmSources {
   readonly functions: Readonly<Record<SignalingFunctionName, IFunction>>;

@@ -46,7 +46,7 @@ export interface ConnectAuthorizer {
 const deployTimePlaceholder = 'deploy-time-value';
 
 /**
- * The `$connect` REQUEST authorizer: src/handlers/authorizer.ts as a function, configured by
+ * The `$connect` REQUEST authorizer: src/lambda/authorizer.ts as a function, configured by
  * the same AUTH_* variables the local runtime reads. The settings are checked at synth, so a
  * missing issuer fails `cdk synth`, not every connection.
  */

@@ -37,7 +37,7 @@ export const runtimeProvidedModules = ['@aws-sdk/*', '@smithy/*'];
 /** The repository root: handler entries, lock file and tsconfig are found from here. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The source file of each Lambda function. */
+/** The entry file of each Lambda function: src/lambda builds its handler from the environment. */
 export function handlerEntry(name: string): string {
-  return fileURLToPath(new URL(`../../src/handlers/${name}.ts`, import.meta.url));
+  return fileURLToPath(new URL(`../../src/lambda/${name}.ts`, import.meta.url));
 }

@@ -5,10 +5,9 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { connectionRemovedFilterPattern } from '../../src/store/table.js';
+import { cleanupDefaults } from '../defaults.js';
 import type { CleanupSourceProps } from '../y-webrtc-signaling-props.js';
 import { acknowledgeNagFinding } from './nag.js';
-
-export const cleanupDefaults = { batchSize: 50, retryAttempts: 10, maxRecordAge: Duration.hours(6) } as const;
 
 /**
  * Feeds the cleanup function from the table's stream: only removed connection items pass

@@ -15,7 +15,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { metricNames, type MetricName } from '../../src/handlers/observability.js';
+import { metricNames, type MetricName } from '../../src/config/metrics.js';
 import { rejectionReasons } from '../../src/protocol/rejection.js';
 import { tableDefinition } from '../../src/store/table.js';
 import type { SignalingFunctionName } from './function-names.js';
@@ -39,7 +39,7 @@ function graph(title: string, left: IMetric[], width = 8, right: IMetric[] = [])
 }
 
 /**
- * One dashboard: what the handlers count (src/handlers/observability.ts) beside what Lambda,
+ * One dashboard: what the handlers count (src/config/metrics.ts) beside what Lambda,
  * DynamoDB, API Gateway and SQS report about the same minutes. docs/operations.md reads it.
  */
 export function createDashboard(scope: Construct, sources: DashboardSources): Dashboard {

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { MetricName } from '../../src/handlers/observability.js';
+import type { MetricName } from '../../src/config/metrics.js';
 import type { RejectionReason } from '../../src/protocol/rejection.js';
 
 /** The CloudWatch identity of the metrics the handlers publish through Powertools (EMF). */
@@ -12,7 +12,7 @@ export interface CustomMetricSource {
 
 const fiveMinutes = Duration.minutes(5);
 
-/** A metric of src/handlers/observability.ts. Powertools adds the `service` dimension to each. */
+/** A metric of src/config/metrics.ts. Powertools adds the `service` dimension to each. */
 export function customMetric(source: CustomMetricSource, name: MetricName, options: MetricOptions = {}): Metric {
   return new Metric({
     namespace: source.namespace,

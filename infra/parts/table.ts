@@ -1,7 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../../src/store/table.js';
+import { signalingDefaults } from '../defaults.js';
 import type { YWebrtcSignalingProps } from '../y-webrtc-signaling-props.js';
 
 type TableProps = Pick<
@@ -24,9 +24,9 @@ export function createSignalingTable(scope: Construct, props: TableProps): Table
     billing: Billing.onDemand(),
     timeToLiveAttribute,
     dynamoStream: StreamViewType[streamViewType],
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
-    encryption: props.tableEncryption ?? TableEncryptionV2.dynamoOwnedKey(),
-    deletionProtection: props.deletionProtection ?? true,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? signalingDefaults.pointInTimeRecovery },
+    encryption: props.tableEncryption ?? signalingDefaults.tableEncryption,
+    deletionProtection: props.deletionProtection ?? signalingDefaults.deletionProtection,
+    removalPolicy: props.removalPolicy ?? signalingDefaults.removalPolicy,
   });
 }

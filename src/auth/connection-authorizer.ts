@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { checksTokens, type AuthConfig } from './auth-config.js';
-import { InvalidScopeError, scopeFromClaim, scopeToContext } from './room-scope.js';
+import { InvalidScopeError, scopeFromClaim, scopeToContext } from '../signaling/room-scope.js';
 
 export interface ConnectionRequest {
   /** From the query string: `wss://host/?token=…`, so unmodified y-webrtc clients can send it. */

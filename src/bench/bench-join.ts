@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GatewayTimingMode } from '../local/gateway-timing.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { freePort } from '../local/free-port.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { CapacityMeter } from './capacity-meter.js';
 import { joinTable, measureJoins, stopAllPools, type JoinRow } from './join-bench.js';
@@ -57,19 +56,12 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().then(() => process.exit(130)));
   try {
     const rows: JoinRow[] = [];
-    // The in-process runtimes run one after the other on one port and table: the handlers
-    // keep their SDK clients (and endpoint) for the life of the process.
-    const port = await freePort();
     const tableName = `bench-join-${Date.now()}`;
-    let meter: CapacityMeter | undefined;
     for (const size of sizes) rows.push(await measureJoins({ name: 'y-webrtc bin/server.js', url: reference.url }, size, trials, timeoutMs, log));
     for (const gatewayTiming of ['in-order', 'aws'] as const satisfies readonly GatewayTimingMode[]) {
-      const runtime = await startLocalRuntime({ settings: { port, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
+      const runtime = await startLocalRuntime({ settings: { port: 0, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
       try {
-        if (!meter) {
-          const { dependencies } = await import('../handlers/dependencies.js');
-          meter = new CapacityMeter(dependencies().dynamoDb);
-        }
+        const meter = new CapacityMeter(runtime.dependencies.dynamoDb);
         const name = `this server, ${gatewayTiming === 'aws' ? `AWS timing (seed ${runtime.timing.seed})` : 'default timing'}`;
         for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, size, trials, timeoutMs, log));
       } finally {

@@ -50,8 +50,7 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
-    const { dependencies } = await import('../handlers/dependencies.js');
-    const meter = new CapacityMeter(dependencies().dynamoDb);
+    const meter = new CapacityMeter(runtime.dependencies.dynamoDb);
     const rows: FanOutMeasurement[] = [];
     for (const receivers of receiverCounts) {
       rows.push(await measureFanOut({ name: 'y-webrtc bin/server.js', url: reference.url }, receivers, publishes));

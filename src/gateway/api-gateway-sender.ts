@@ -2,9 +2,10 @@ import { Agent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { clientIdentity, type AwsClientSettings } from '../config/aws-clients.js';
 import type { Limits } from '../config/limits.js';
 import type { ConnectionSender, SendOutcome } from '../signaling/ports.js';
-import { jitter, sleep } from '../store/batch-retry.js';
+import { jitter, sleep } from '../shared/delay.js';
 
 type SenderLimits = Pick<Limits, 'fanOutConcurrency' | 'sendAttempts'>;
 
@@ -35,10 +36,11 @@ export class ApiGatewaySender implements ConnectionSender {
  * A management API client with keep-alive sockets, enough of them for one fan-out.
  * `endpoint` is `https://{api-id}.execute-api.{region}.amazonaws.com/{stage}` on AWS.
  */
-export function createManagementClient(endpoint: string, limits: SenderLimits): ApiGatewayManagementApiClient {
+export function createManagementClient(endpoint: string, limits: SenderLimits, aws?: AwsClientSettings): ApiGatewayManagementApiClient {
   const agentOptions = { keepAlive: true, maxSockets: limits.fanOutConcurrency };
   return new ApiGatewayManagementApiClient({
     endpoint,
+    ...clientIdentity(aws),
     // ApiGatewaySender owns the retry policy, so one slow receiver is not retried twice over.
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({

@@ -1,5 +1,5 @@
 import type { WebSocketEvent, WebSocketResult } from '../gateway/websocket-event.js';
-import { dependencies } from './dependencies.js';
+import type { TableDependencies } from './dependencies.js';
 import { count, invocationLogger, metricNames } from './observability.js';
 import { routeResult } from './route-result.js';
 
@@ -8,12 +8,14 @@ import { routeResult } from './route-result.js';
  * to. Its subscriptions are deleted by the cleanup function from the table's stream. If the
  * delete fails, the item still expires through TTL, and the TTL delete runs the same cleanup.
  */
-export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
-  const { connectionId, requestId, disconnectStatusCode, disconnectReason } = event.requestContext;
-  const log = invocationLogger({ connectionId, requestId });
-  return routeResult(log, 'could not delete the connection', async () => {
-    await dependencies().store.deleteConnection(connectionId);
-    count(metricNames.connectionsClosed);
-    log.debug('disconnected', { disconnectStatusCode, disconnectReason });
-  });
+export function disconnectHandler({ store }: Pick<TableDependencies, 'store'>) {
+  return async (event: WebSocketEvent): Promise<WebSocketResult> => {
+    const { connectionId, requestId, disconnectStatusCode, disconnectReason } = event.requestContext;
+    const log = invocationLogger({ connectionId, requestId });
+    return routeResult(log, 'could not delete the connection', async () => {
+      await store.deleteConnection(connectionId);
+      count(metricNames.connectionsClosed);
+      log.debug('disconnected', { disconnectStatusCode, disconnectReason });
+    });
+  };
 }

@@ -1,26 +1,28 @@
 import { managementEndpointOf, type WebSocketEvent, type WebSocketResult } from '../gateway/websocket-event.js';
-import { scopeFromContext, type RoomScope } from '../auth/room-scope.js';
+import { scopeFromContext, type RoomScope } from '../signaling/room-scope.js';
 import { reject } from '../protocol/rejection.js';
 import { receiveMessage, type MessageOutcome } from '../signaling/message-receiver.js';
-import { dependencies } from './dependencies.js';
+import type { MessageDependencies } from './message-dependencies.js';
 import { count, countRejection, invocationLogger, metricNames } from './observability.js';
 import { routeResult } from './route-result.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 
 /** `$default`, `subscribe`, `unsubscribe` and `publish`: one client frame each. */
-export async function handler(event: WebSocketEvent): Promise<WebSocketResult> {
-  const { connectionId, requestId, connectedAt } = event.requestContext;
-  const log = invocationLogger({ connectionId, requestId });
-  return routeResult(log, 'could not handle the message', async () => {
-    const { store, limits, senderFor, publishLimiter, joinOrder } = dependencies();
-    const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-    const sender = senderFor(managementEndpointOf(event.requestContext));
-    const scope = scopeOf(event);
-    const outcome = scope
-      ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter, joinOrder })
-      : reject('forbidden-topic', 'the authorizer context is unreadable');
-    record(outcome, log);
-  });
+export function messageHandler(dependencies: MessageDependencies) {
+  const { store, limits, senderFor, publishLimiter, joinOrder } = dependencies;
+  return async (event: WebSocketEvent): Promise<WebSocketResult> => {
+    const { connectionId, requestId, connectedAt } = event.requestContext;
+    const log = invocationLogger({ connectionId, requestId });
+    return routeResult(log, 'could not handle the message', async () => {
+      const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+      const sender = senderFor(managementEndpointOf(event.requestContext));
+      const scope = scopeOf(event);
+      const outcome = scope
+        ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter, joinOrder })
+        : reject('forbidden-topic', 'the authorizer context is unreadable');
+      record(outcome, log);
+    });
+  };
 }
 
 /** The rooms the authorizer allowed; undefined when its context cannot be read (refuse, never widen). */

@@ -1,49 +1,27 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { defaultMetricsNamespace, defaultServiceName, metricNames, rejectionReasonDimension, type MetricName } from '../config/metrics.js';
 import type { RejectionReason } from '../protocol/rejection.js';
+
+export { metricNames, type MetricName } from '../config/metrics.js';
 
 /**
  * Powertools, set up once for every function. Service name, namespace and log level come
  * from POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL.
  */
-export const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? 'y-webrtc-signaling';
-export const metricsNamespace = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'YWebrtcSignaling';
+export const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? defaultServiceName;
+export const metricsNamespace = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? defaultMetricsNamespace;
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ serviceName, namespace: metricsNamespace });
-
-/** Every metric the functions publish; docs/operations.md explains each one. */
-export const metricNames = {
-  connectionsOpened: 'ConnectionsOpened',
-  connectionsClosed: 'ConnectionsClosed',
-  connectionsUnauthorized: 'ConnectionsUnauthorized',
-  connectionsForbidden: 'ConnectionsForbidden',
-  subscribes: 'Subscribes',
-  subscribedTopics: 'SubscribedTopics',
-  unsubscribes: 'Unsubscribes',
-  publishes: 'Publishes',
-  receiversPerPublish: 'ReceiversPerPublish',
-  deliveries: 'Deliveries',
-  staleReceivers: 'StaleReceivers',
-  deliveryFailures: 'DeliveryFailures',
-  pings: 'PingsViaFunction',
-  rejectedMessages: 'RejectedMessages',
-  handlerErrors: 'HandlerErrors',
-  connectionsCleanedUp: 'ConnectionsCleanedUp',
-  cleanupEdgesDeleted: 'CleanupEdgesDeleted',
-  connectionsReapedByTtl: 'ConnectionsReapedByTtl',
-} as const;
-
-export type MetricName = (typeof metricNames)[keyof typeof metricNames];
 
 export function count(name: MetricName, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);
 }
 
-/** Rejections carry their reason as a dimension, so each reason is its own series. */
 export function countRejection(reason: RejectionReason): void {
   const metric = metrics.singleMetric();
-  metric.addDimension('reason', reason);
+  metric.addDimension(rejectionReasonDimension, reason);
   metric.addMetric(metricNames.rejectedMessages, MetricUnit.Count, 1);
 }
 

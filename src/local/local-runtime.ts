@@ -1,13 +1,24 @@
+import './powertools-defaults.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js';
-import { joinOrderEnvironmentVariable, joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
+import { clientIdentity, type AwsClientSettings } from '../config/aws-clients.js';
+import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
 import { ConfigurationError, limitsFromEnvironment } from '../config/limits.js';
+import type { FunctionName } from '../gateway/routes.js';
+import type { WebSocketEvent } from '../gateway/websocket-event.js';
+import { authorizerHandler } from '../handlers/authorizer.js';
+import { cleanupHandler } from '../handlers/cleanup.js';
+import { connectHandler } from '../handlers/connect.js';
+import { disconnectHandler } from '../handlers/disconnect.js';
+import type { HandlerSettings } from '../handlers/handler-settings.js';
+import { messageDependencies, type MessageDependencies } from '../handlers/message-dependencies.js';
+import { messageHandler } from '../handlers/message.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
-import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions } from './gateway-emulator.js';
+import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
 import { invocationTiming, type InvocationTiming } from './gateway-timing.js';
 import { localSettings, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
@@ -17,7 +28,7 @@ export interface LocalRuntimeOptions {
   readonly settings?: Partial<LocalSettings>;
   /** Tests use this to play a `$disconnect` that API Gateway never delivers. */
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
-  /** Sets JOIN_ORDER for the handlers; without it, JOIN_ORDER from the environment (default `room`). */
+  /** The handlers' join order; without it, JOIN_ORDER from the environment (default `room`). */
   readonly joinOrder?: JoinOrder;
   /** Benchmarks use this to time each function invocation. */
   readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
@@ -29,8 +40,10 @@ export interface LocalRuntime {
   readonly tableName: string;
   readonly gateway: GatewayEmulator;
   readonly poller: StreamPoller;
-  /** A client of the runtime's DynamoDB, for inspecting the table. */
+  /** A client of the runtime's DynamoDB for inspecting the table, apart from the handlers' own. */
   readonly dynamoDb: DynamoDBClient;
+  /** What the handlers of this runtime use: their SDK clients, store, limits and senders. */
+  readonly dependencies: MessageDependencies;
   /** Whether connections go through the `$connect` authorizer (any AUTH_* variable set). */
   readonly authorization: 'off' | 'tokens' | 'origins';
   /** When frames reach the handlers (GATEWAY_TIMING), with the seed of its random latency. */
@@ -43,9 +56,9 @@ export interface LocalRuntime {
 
 /**
  * Everything `npm start` runs: DynamoDB Local (unless DYNAMODB_ENDPOINT names one), the
- * table, the API Gateway emulator and the stream poller, all calling the same handler
- * modules that are deployed to Lambda. One runtime per process: the handlers read their
- * configuration from the environment, which this sets before loading them.
+ * table, the API Gateway emulator and the stream poller, all calling the same handlers
+ * that are deployed to Lambda, built from this runtime's settings: several runtimes can
+ * run in one process.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const settings = { ...localSettings(process.env), ...options.settings };
@@ -62,12 +75,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stack.push(() => database!.stop());
     }
     const dynamodbEndpoint = settings.dynamodbEndpoint ?? database!.endpoint;
-    setHandlerEnvironment(settings, dynamodbEndpoint);
-    if (options.joinOrder) process.env[joinOrderEnvironmentVariable] = options.joinOrder;
     const limits = limitsFromEnvironment(process.env);
-    const joinOrder = joinOrderFromEnvironment(process.env);
+    const joinOrder = options.joinOrder ?? joinOrderFromEnvironment(process.env);
+    // Read now, so a bad AUTH_* setting stops the start instead of every connection.
+    const auth = authConfigFromEnvironment(process.env);
+    const aws = localClientSettings(dynamodbEndpoint);
 
-    const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint });
+    const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint, ...clientIdentity(aws) });
     stack.push(async () => dynamoDb.destroy());
     const streamArn = await ensureTable(dynamoDb, settings.tableName).catch((error: unknown) => {
       throw settings.dynamodbEndpoint && isUnreachable(error)
@@ -78,42 +92,50 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         : error;
     });
 
-    const [connect, message, disconnect, cleanup] = await Promise.all([
-      import('../handlers/connect.js'),
-      import('../handlers/message.js'),
-      import('../handlers/disconnect.js'),
-      import('../handlers/cleanup.js'),
-    ]);
-    // Read now, so a bad AUTH_* setting stops the start instead of every connection.
-    const auth = authConfigFromEnvironment(process.env);
-    const authorizer = auth ? (await import('../handlers/authorizer.js')).handler : undefined;
+    // The handlers need the emulator's address to post to connections; it is known once it listens.
+    const signaling = lateBoundFunctions();
+    const authorizer = auth ? authorizerHandler({ auth }) : undefined;
 
     const demo = demoSite();
     const timing = invocationTiming(settings.gatewayTiming, settings.timingSeed);
     const gateway: GatewayEmulator = new GatewayEmulator({
       port: settings.port,
-      functions: { connect: connect.handler, message: message.handler, disconnect: disconnect.handler },
+      functions: signaling.functions,
       ...(authorizer ? { authorizer } : {}),
       idleTimeoutSeconds: settings.idleTimeoutSeconds,
       timing,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
       ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
-      statusText: (): string =>
-        `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
-      httpRoutes: demo.routes,
+      fallback: demo.handler(
+        (): string =>
+          `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
+      ),
     });
     await gateway.listen();
     stack.push(() => gateway.close());
-    process.env['CONNECTIONS_ENDPOINT'] = gateway.managementEndpoint;
-    await warmUp(gateway.managementEndpoint);
+    const handlerSettings: HandlerSettings = {
+      tableName: settings.tableName,
+      limits,
+      joinOrder,
+      aws,
+      connectionsEndpoint: gateway.managementEndpoint,
+    };
+    const dependencies = messageDependencies(handlerSettings);
+    stack.push(async () => dependencies.dynamoDb.destroy());
+    signaling.bind({
+      connect: connectHandler(dependencies),
+      message: messageHandler(dependencies),
+      disconnect: disconnectHandler(dependencies),
+    });
+    await warmUp(dependencies, gateway.managementEndpoint);
 
-    const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint });
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint, ...clientIdentity(aws) });
     const poller = new StreamPoller({
       client: streams,
       streamArn,
       filter: connectionRemovedFilterPattern,
-      handler: cleanup.handler,
+      handler: cleanupHandler(dependencies),
       onGiveUp: (records, error) =>
         console.error(`stream poller: gave up on ${records.length} records after retries:`, error),
     });
@@ -127,7 +149,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const authorization = !auth ? 'off' : checksTokens(auth) ? 'tokens' : 'origins';
     const { tableName } = settings;
-    return { url: gateway.url, dynamodbEndpoint, tableName, gateway, poller, dynamoDb, demo, authorization, timing, joinOrder, stop };
+    return {
+      url: gateway.url,
+      dynamodbEndpoint,
+      tableName,
+      gateway,
+      poller,
+      dynamoDb,
+      dependencies,
+      demo,
+      authorization,
+      timing,
+      joinOrder,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -139,23 +174,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
  * client takes most of a second here; paid at start, it does not delay the first announce,
  * which would let two peers that join together both start an offer (y-webrtc glare).
  */
-async function warmUp(managementEndpoint: string): Promise<void> {
-  const { dependencies } = await import('../handlers/dependencies.js');
-  const { store, senderFor } = dependencies();
+async function warmUp({ store, senderFor }: MessageDependencies, managementEndpoint: string): Promise<void> {
   await Promise.all([store.subscribersOf('warm-up'), senderFor(managementEndpoint).send('warm-up', '{}')]);
 }
 
-/** What the handler modules read from the environment, pointed at the local parts. */
-function setHandlerEnvironment(settings: LocalSettings, dynamodbEndpoint: string): void {
+/** DynamoDB Local and the emulator accept any credentials; the SDK insists on some. */
+function localClientSettings(dynamoDbEndpoint: string): AwsClientSettings {
   const env = process.env;
-  env['TABLE_NAME'] = settings.tableName;
-  env['DYNAMODB_ENDPOINT'] = dynamodbEndpoint;
-  // DynamoDB Local and the emulator accept any credentials; the SDK insists on some.
-  env['AWS_REGION'] ??= 'us-east-1';
-  env['AWS_ACCESS_KEY_ID'] ??= 'local';
-  env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
-  env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
-  env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+  return {
+    dynamoDbEndpoint,
+    region: env['AWS_REGION'] || 'us-east-1',
+    ...(env['AWS_ACCESS_KEY_ID'] ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
+}
+
+type SignalingFunctions = Readonly<Record<FunctionName, WebSocketFunction>>;
+
+/** Functions for the emulator to call, which forward to handlers bound after it listens. */
+function lateBoundFunctions(): { readonly functions: SignalingFunctions; bind(handlers: SignalingFunctions): void } {
+  let bound: SignalingFunctions | undefined;
+  const forward = (name: FunctionName) => (event: WebSocketEvent) => {
+    if (!bound) throw new Error(`the ${name} function was called before the runtime bound it`);
+    return bound[name](event);
+  };
+  return {
+    functions: { connect: forward('connect'), message: forward('message'), disconnect: forward('disconnect') },
+    bind(handlers) {
+      bound = handlers;
+    },
+  };
 }
 
 function isUnreachable(error: unknown): boolean {

@@ -1,4 +1,4 @@
-import { allows, anyRoom, type RoomScope } from '../auth/room-scope.js';
+import { allows, anyRoom, type RoomScope } from './room-scope.js';
 import type { Limits } from '../config/limits.js';
 import { pong } from '../protocol/messages.js';
 import { parseClientMessage } from '../protocol/parse.js';

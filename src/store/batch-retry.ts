@@ -1,3 +1,5 @@
+import { jitter, sleep } from '../shared/delay.js';
+
 /**
  * Runs a batch write until nothing comes back unprocessed, backing off between attempts.
  * BatchWriteItem returns UnprocessedItems under throttling and ElectroDB does not retry them.
@@ -25,11 +27,5 @@ export class UnprocessedItemsError extends Error {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Full jitter: a random delay up to the given one, so retries of many callers spread out. */
-export function jitter(ms: number): number {
-  return Math.random() * ms;
-}
+// TODO(issue 10): the stream poller still imports these from here.
+export { jitter, sleep } from '../shared/delay.js';

@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dependencies } from '../../src/handlers/dependencies.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
-import { DynamoFaults, managementClientOf, SendFaults, type DynamoCall } from '../support/faults.js';
+import { DynamoFaults, SendFaults, type DynamoCall } from '../support/faults.js';
 import { allItems, connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
@@ -22,14 +21,17 @@ const consoleError = vi.spyOn(console, 'error');
 /** The handlers log every failure they answer with an error, with the connection id. */
 const loggedErrors = vi.spyOn(Logger.prototype, 'error');
 
-beforeAll(async () => {
+vi.hoisted(() => {
   // The injected failures are logged as errors by design; the spy above still sees them.
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+});
+
+beforeAll(async () => {
   runtime = await startTestRuntime();
-  const { dynamoDb, senderFor } = dependencies();
+  const { dynamoDb, managementClientFor } = runtime.dependencies;
   dynamo = await DynamoFaults.on(dynamoDb);
-  // The runtime points every sender at the emulator (CONNECTIONS_ENDPOINT): this is the one the handlers use.
-  sends = new SendFaults(managementClientOf(senderFor(runtime.gateway.managementEndpoint)));
+  // The runtime points every sender at the emulator: this is the client the handlers post through.
+  sends = new SendFaults(managementClientFor(runtime.gateway.managementEndpoint));
 });
 afterEach(() => {
   dynamo?.reset();
@@ -276,7 +278,7 @@ describe('DynamoDB throttling and server errors', () => {
 describe('API Gateway refusing sends', () => {
   it('retries throttled sends, delivers to everyone else when one fails, and forgets a receiver reported gone', async () => {
     const metricMark = addMetric.mock.calls.length;
-    const { sendAttempts } = dependencies().limits;
+    const { sendAttempts } = runtime.dependencies.limits;
     const peers = await Promise.all(Array.from({ length: 6 }, (_, n) => Peer.join(`s${n}`)));
     const [publisher, starved, victim] = [peers[0]!, peers[1]!, peers[2]!];
     for (const peer of peers) peer.send({ type: 'subscribe', topics: ['sends'] });

@@ -1,6 +1,5 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dependencies } from '../../src/handlers/dependencies.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { tableDefinition } from '../../src/store/table.js';
 import { CommandCounter } from '../support/command-counter.js';
@@ -13,7 +12,7 @@ let counter: CommandCounter;
 beforeAll(async () => {
   runtime = await startTestRuntime();
   // The handlers' own client: every DynamoDB request the product makes goes through it.
-  counter = new CommandCounter(dependencies().dynamoDb);
+  counter = new CommandCounter(runtime.dependencies.dynamoDb);
 });
 afterAll(() => runtime?.stop());
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { secretKeyMaxAgeMs } from '../../src/auth/secrets-manager-key.js';
+import { secretKeyMaxAgeSeconds } from '../../src/auth/secret-key.js';
 import { hs256Token, testAudience, testIssuer } from '../support/tokens.js';
 
 /**
@@ -79,7 +79,8 @@ function addMetricCalls(metrics: { addMetric: unknown }): unknown[][] {
 async function freshHandler(): Promise<(event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>> {
   const { metrics } = await import('../../src/handlers/observability.js');
   vi.spyOn(metrics, 'addMetric');
-  return (await import('../../src/handlers/authorizer.js')).handler;
+  // The Lambda entry point, built from the environment as on AWS.
+  return (await import('../../src/lambda/authorizer.js')).handler;
 }
 
 function connectEvent(token: string): APIGatewayRequestAuthorizerEvent {
@@ -108,7 +109,7 @@ describe('the authorizer with its key in Secrets Manager', () => {
     // Rotated: the old key is in use until the cached one is old enough to read again.
     secretsManager.keys.set(secretId, rotatedKey);
     await expect(handler(connectEvent(await tokenSignedWith(rotatedKey)))).rejects.toThrow('Unauthorized');
-    vi.setSystemTime(Date.now() + secretKeyMaxAgeMs + 1_000);
+    vi.setSystemTime(Date.now() + secretKeyMaxAgeSeconds * 1000 + 1_000);
     expect(effectOf(await handler(connectEvent(await tokenSignedWith(rotatedKey))))).toBe('Allow');
     await expect(handler(connectEvent(await tokenSignedWith(firstKey)))).rejects.toThrow('Unauthorized');
     expect(secretsManager.requests).toHaveLength(2);
@@ -117,7 +118,7 @@ describe('the authorizer with its key in Secrets Manager', () => {
 
     // Secrets Manager fails: connections keep being checked against the last key read.
     secretsManager.failing = true;
-    vi.setSystemTime(Date.now() + secretKeyMaxAgeMs + 1_000);
+    vi.setSystemTime(Date.now() + secretKeyMaxAgeSeconds * 1000 + 1_000);
     expect(effectOf(await handler(connectEvent(await tokenSignedWith(rotatedKey))))).toBe('Allow');
     expect(secretsManager.requests.length).toBeGreaterThan(2);
     expect(loggedErrors).toHaveBeenCalledWith('could not read the token key again; the previous key stays in use', expect.anything());

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { scopeFromClaim, scopeToContext } from '../../src/auth/room-scope.js';
+import { scopeFromClaim, scopeToContext } from '../../src/signaling/room-scope.js';
 import { limitsFromEnvironment, type Limits } from '../../src/config/limits.js';
 import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
-import { dependencies } from '../../src/handlers/dependencies.js';
-import { handler } from '../../src/handlers/message.js';
+import { messageHandler } from '../../src/handlers/message.js';
 import { isAnnounce } from '../../src/protocol/announce.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { CommandCounter } from '../support/command-counter.js';
@@ -62,6 +61,7 @@ const subscriptions = new Map<string, Set<string>>();
 /** topic → connection id → place in the room's join order; topics whose order item exists. */
 const places = new Map<string, Map<string, number>>();
 const orderItems = new Set<string>();
+let handler: ReturnType<typeof messageHandler>;
 const pool = ['room', 'Room', 'é', '𝄞', '__proto__', 'constructor', 'team-a', 'team-b', 'x'.repeat(24), 'é'.repeat(12), 'a b', 't#x', 'c#y'];
 
 beforeAll(async () => {
@@ -69,7 +69,8 @@ beforeAll(async () => {
   runtime = await startTestRuntime();
   limits = limitsFromEnvironment(process.env);
   expect(limits.maxTopicsPerConnection).toBe(10);
-  counter = new CommandCounter(dependencies().dynamoDb);
+  counter = new CommandCounter(runtime.dependencies.dynamoDb);
+  handler = messageHandler(runtime.dependencies);
 
   const specs: { name: string; rooms?: string[] }[] = [
     { name: 'observer' },

@@ -24,7 +24,7 @@ describe('authorization on $connect', () => {
     }
   });
 
-  it('runs src/handlers/authorizer.ts on nodejs22.x arm64 with the AUTH_* settings the local runtime reads', () => {
+  it('runs src/lambda/authorizer.ts on nodejs22.x arm64 with the AUTH_* settings the local runtime reads', () => {
     const { template, stack } = synthesize({ signaling: { authorization: { ...jwks, allowedOrigins: ['https://app.example.com', 'https://b.example.com'] } } });
     const fn = resourcesOf(template, 'AWS::Lambda::Function')[logicalIdOf(stack.signaling.authorizerFunction!)]!;
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });

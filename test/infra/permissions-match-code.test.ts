@@ -5,10 +5,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
+import { defaultLimits } from '../../src/config/limits.js';
+import { cleanupHandler } from '../../src/handlers/cleanup.js';
+import { connectHandler } from '../../src/handlers/connect.js';
+import { disconnectHandler } from '../../src/handlers/disconnect.js';
+import { messageDependencies, type MessageDependencies } from '../../src/handlers/message-dependencies.js';
+import { messageHandler } from '../../src/handlers/message.js';
 import { ensureTable } from '../../src/local/create-table.js';
 import { entityNameAttribute, entityNames, tableDefinition } from '../../src/store/table.js';
 import type { SignalingFunctionName } from '../../infra/parts/function-names.js';
 import { tableAccess } from '../../infra/parts/permissions.js';
+import { localClientIdentity, localDynamoDbConfig } from '../support/dynamodb.js';
 
 /**
  * The grants of infra/parts/permissions.ts against what the handlers really call: each
@@ -20,6 +27,7 @@ const reverseIndex = tableDefinition.reverseIndex.name;
 const calls = new Map<SignalingFunctionName, Set<string>>();
 let current: SignalingFunctionName | undefined;
 let management: Server;
+let dependencies: MessageDependencies;
 const goneConnections = new Set<string>();
 
 interface CallInput {
@@ -102,19 +110,17 @@ describe('the IAM grants match the calls of the code', () => {
     });
     await new Promise<void>((resolve) => management.listen(0, '127.0.0.1', resolve));
     const tableName = `test-${randomUUID()}`;
-    Object.assign(process.env, {
-      TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
-      CONNECTIONS_ENDPOINT: `http://127.0.0.1:${(management.address() as AddressInfo).port}`,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
-    const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient(localDynamoDbConfig());
     await ensureTable(client, tableName);
     client.destroy();
-    const { dependencies } = await import('../../src/handlers/dependencies.js');
-    dependencies().dynamoDb.middlewareStack.add(
+    dependencies = messageDependencies({
+      tableName,
+      limits: defaultLimits,
+      joinOrder: 'room',
+      aws: { dynamoDbEndpoint: inject('dynamodbEndpoint'), ...localClientIdentity },
+      connectionsEndpoint: `http://127.0.0.1:${(management.address() as AddressInfo).port}`,
+    });
+    dependencies.dynamoDb.middlewareStack.add(
       (next, context) => async (args) => {
         record(context.commandName ?? 'unknown', args.input as CallInput);
         return next(args);
@@ -126,10 +132,12 @@ describe('the IAM grants match the calls of the code', () => {
   afterAll(() => new Promise<void>((resolve) => management.close(() => resolve())));
 
   it('while every path of every handler runs', async () => {
-    const { handler: connect } = await import('../../src/handlers/connect.js');
-    const { handler: message } = await import('../../src/handlers/message.js');
-    const { handler: disconnect } = await import('../../src/handlers/disconnect.js');
-    const { handler: cleanup } = await import('../../src/handlers/cleanup.js');
+    const [connect, message, disconnect, cleanup] = [
+      connectHandler(dependencies),
+      messageHandler(dependencies),
+      disconnectHandler(dependencies),
+      cleanupHandler(dependencies),
+    ];
     const [alice, bob] = [`alice-${randomUUID()}`, `bob-${randomUUID()}`];
     const ok = { statusCode: 200 };
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scopeFromClaim } from '../../src/auth/room-scope.js';
+import { scopeFromClaim } from '../../src/signaling/room-scope.js';
 import { defaultLimits } from '../../src/config/limits.js';
 import { receiveMessage } from '../../src/signaling/message-receiver.js';
 import type { ConnectionSender } from '../../src/signaling/ports.js';

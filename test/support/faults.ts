@@ -10,7 +10,6 @@ import {
   type BatchWriteItemCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { ConnectionSender } from '../../src/signaling/ports.js';
 
 /**
  * Faults injected at the SDK boundary with middleware, as DynamoDB and API Gateway produce
@@ -213,14 +212,4 @@ export class SendFaults {
   remove(): void {
     this.client.middlewareStack.remove(this.name);
   }
-}
-
-/**
- * The management API client inside the sender the handlers use. ApiGatewaySender keeps it in a
- * private field; the test reaches it there rather than adding a hook to the product.
- */
-export function managementClientOf(sender: ConnectionSender): ApiGatewayManagementApiClient {
-  const client = (sender as unknown as { client?: ApiGatewayManagementApiClient }).client;
-  if (!client?.middlewareStack) throw new Error('the sender has no management API client in its "client" field any more');
-  return client;
 }

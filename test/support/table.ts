@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
 import { defaultLimits, type Limits } from '../../src/config/limits.js';
 import { ensureTable } from '../../src/local/create-table.js';
 import { DynamoJoinOrder } from '../../src/store/dynamo-join-order.js';
 import { DynamoSubscriptionStore } from '../../src/store/dynamo-subscription-store.js';
 import { createSignalingService } from '../../src/store/entities.js';
+import { localDynamoDbConfig } from './dynamodb.js';
 
 export interface TestTable {
   readonly client: DynamoDBClient;
@@ -18,11 +18,7 @@ export interface TestTable {
 
 /** A fresh table, made from the shared definition, on the run's DynamoDB Local. */
 export async function createTestTable(limits: Limits = defaultLimits): Promise<TestTable> {
-  const client = new DynamoDBClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = new DynamoDBClient(localDynamoDbConfig());
   const tableName = `test-${randomUUID()}`;
   const streamArn = await ensureTable(client, tableName);
   const documents = DynamoDBDocumentClient.from(client);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, anyRoom, InvalidScopeError, scopeFromClaim, scopeFromContext, scopeToContext } from '../../src/auth/room-scope.js';
+import { allows, anyRoom, InvalidScopeError, scopeFromClaim, scopeFromContext, scopeToContext } from '../../src/signaling/room-scope.js';
 
 describe('room scope', () => {
   it('allows exact rooms and prefixes, and nothing else', () => {

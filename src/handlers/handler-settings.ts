@@ -1,0 +1,27 @@
+import { ConfigurationError, limitsFromEnvironment, type Limits } from '../config/limits.js';
+import type { AwsClientSettings } from '../config/aws-clients.js';
+import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
+
+/** What the signaling functions need to know; on Lambda it comes from the environment the construct sets. */
+export interface HandlerSettings {
+  readonly tableName: string;
+  readonly limits: Limits;
+  readonly joinOrder: JoinOrder;
+  readonly aws?: AwsClientSettings;
+  /** Every post to a connection goes here instead of the API of the event (the local emulator). */
+  readonly connectionsEndpoint?: string;
+}
+
+export function handlerSettingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings {
+  const tableName = env['TABLE_NAME'];
+  if (!tableName) throw new ConfigurationError('TABLE_NAME is not set: the name of the DynamoDB table to use');
+  const dynamoDbEndpoint = env['DYNAMODB_ENDPOINT'] || undefined;
+  const connectionsEndpoint = env['CONNECTIONS_ENDPOINT'] || undefined;
+  return {
+    tableName,
+    limits: limitsFromEnvironment(env),
+    joinOrder: joinOrderFromEnvironment(env),
+    ...(dynamoDbEndpoint ? { aws: { dynamoDbEndpoint } } : {}),
+    ...(connectionsEndpoint ? { connectionsEndpoint } : {}),
+  };
+}

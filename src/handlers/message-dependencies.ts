@@ -1,0 +1,44 @@
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway-sender.js';
+import type { ConnectionSender } from '../signaling/ports.js';
+import { PublishRateLimiter } from '../signaling/publish-rate-limiter.js';
+import { tableDependencies, type TableDependencies } from './dependencies.js';
+import type { HandlerSettings } from './handler-settings.js';
+
+/** What the message function uses: the table, the publish rate limit, and the management API to send. */
+export interface MessageDependencies extends TableDependencies {
+  readonly publishLimiter: PublishRateLimiter;
+  /** The sender for the management API at `endpoint` (the event's API), unless the settings fix one. */
+  senderFor(endpoint: string): ConnectionSender;
+  /** The management API client behind each endpoint's sender, made on first use. */
+  managementClientFor(endpoint: string): ApiGatewayManagementApiClient;
+}
+
+export function messageDependencies(settings: HandlerSettings, table: TableDependencies = tableDependencies(settings)): MessageDependencies {
+  const { limits, aws, connectionsEndpoint } = settings;
+  const clients = new Map<string, ApiGatewayManagementApiClient>();
+  const senders = new Map<string, ConnectionSender>();
+  const managementClientFor = (endpoint: string): ApiGatewayManagementApiClient => {
+    const target = connectionsEndpoint ?? endpoint;
+    let client = clients.get(target);
+    if (!client) {
+      client = createManagementClient(target, limits, aws);
+      clients.set(target, client);
+    }
+    return client;
+  };
+  return {
+    ...table,
+    publishLimiter: new PublishRateLimiter(limits.publishesPerSecond, limits.publishBurst),
+    managementClientFor,
+    senderFor(endpoint) {
+      const target = connectionsEndpoint ?? endpoint;
+      let sender = senders.get(target);
+      if (!sender) {
+        sender = new ApiGatewaySender(managementClientFor(target), limits);
+        senders.set(target, sender);
+      }
+      return sender;
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import { cleanupHandler } from '../handlers/cleanup.js';
+import { tableDependencies } from '../handlers/dependencies.js';
+import { handlerSettingsFromEnvironment } from '../handlers/handler-settings.js';
+import { builtOnFirstUse } from '../handlers/lazy.js';
+
+export const handler = builtOnFirstUse(() => cleanupHandler(tableDependencies(handlerSettingsFromEnvironment(process.env))));

@@ -1,0 +1,6 @@
+import { tableDependencies } from '../handlers/dependencies.js';
+import { handlerSettingsFromEnvironment } from '../handlers/handler-settings.js';
+import { builtOnFirstUse } from '../handlers/lazy.js';
+import { disconnectHandler } from '../handlers/disconnect.js';
+
+export const handler = builtOnFirstUse(() => disconnectHandler(tableDependencies(handlerSettingsFromEnvironment(process.env))));
