@@ -60,7 +60,7 @@ export const limitEnvironmentVariables: Record<keyof Limits, string> = {
   expiryGraceSeconds: 'EXPIRY_GRACE_SECONDS',
 };
 
-/** Sort-key room left for a topic once the key prefix is added; see src/store/keys.ts. */
+/** Sort-key room left for a topic once the key prefix is added; see `keyPrefix` in src/store/entities.ts (`t#`). */
 const sortKeyLimitBytes = 1024;
 const topicKeyPrefixBytes = 2;
 
