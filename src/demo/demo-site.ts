@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { HttpRoute } from '../local/gateway-emulator.js';
 
 const appDirectory = new URL('./app/', import.meta.url);
 
@@ -9,32 +9,87 @@ export interface DemoFiles {
   readonly script: Uint8Array;
 }
 
-/** The demo page as HTTP routes: `/` (to browsers) and `/demo.js`, bundled once, in memory. */
+export type DemoRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/** The demo page over HTTP: `/` (to browsers) and `/demo.js`, bundled once, in memory. */
 export interface DemoSite {
-  readonly routes: Readonly<Record<string, HttpRoute>>;
-  /** Bundles now (the routes otherwise do on first request); rejects when bundling fails. */
+  /**
+   * Answers GET and HEAD of the page and its script, and anything else with `statusText()`
+   * as plain text; other methods get 405.
+   */
+  handler(statusText: () => string): DemoRequestHandler;
+  /** Bundles now (the handler otherwise does on first request); rejects when bundling fails. */
   build(): Promise<DemoFiles>;
 }
 
-export function demoSite(): DemoSite {
+interface Resource {
+  readonly contentType: string;
+  readonly content: (files: DemoFiles) => string | Uint8Array;
+  /** Served only to requests whose Accept header names this media type. */
+  readonly accept?: string;
+}
+
+const page: Resource = { contentType: 'text/html; charset=utf-8', content: (files) => files.html };
+
+const resources: Readonly<Record<string, Resource>> = {
+  // Browsers ask for text/html; curl and fetch, which accept anything, keep getting the status line.
+  '/': { ...page, accept: 'text/html' },
+  '/index.html': page,
+  '/demo.js': { contentType: 'text/javascript; charset=utf-8', content: (files) => files.script },
+};
+
+/** @param bundle how the files are made; tests pass a stand-in for esbuild. */
+export function demoSite(bundle: () => Promise<DemoFiles> = bundleDemo): DemoSite {
   let files: Promise<DemoFiles> | undefined;
   const build = (): Promise<DemoFiles> => {
-    files ??= bundleDemo().catch((error: unknown) => {
+    // A failed build is tried again on the next request instead of being served forever.
+    files ??= bundle().catch((error: unknown) => {
       files = undefined;
       throw error;
     });
     return files;
   };
-  const page: HttpRoute = { contentType: 'text/html; charset=utf-8', body: async () => (await build()).html };
-  return {
-    routes: {
-      // Browsers ask for text/html; curl and other clients keep getting the status line.
-      '/': { ...page, accept: 'text/html' },
-      '/index.html': page,
-      '/demo.js': { contentType: 'text/javascript; charset=utf-8', body: async () => (await build()).script },
-    },
-    build,
+  const handler = (statusText: () => string): DemoRequestHandler => async (request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    const resource = resourceFor(request);
+    if (resource) return serveResource(request, response, resource, build);
+    response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(statusText());
   };
+  return { handler, build };
+}
+
+async function serveResource(
+  request: IncomingMessage,
+  response: ServerResponse,
+  resource: Resource,
+  build: () => Promise<DemoFiles>,
+): Promise<void> {
+  let body: string | Uint8Array;
+  try {
+    body = resource.content(await build());
+  } catch (error) {
+    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(`could not build ${request.url}: ${(error as Error).message}\n`);
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': resource.contentType,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+function resourceFor(request: IncomingMessage): Resource | undefined {
+  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+  const resource = Object.hasOwn(resources, pathname) ? resources[pathname] : undefined;
+  if (resource?.accept && !(request.headers.accept ?? '').includes(resource.accept)) return undefined;
+  return resource;
 }
 
 /**

@@ -1,16 +1,29 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  connectEvent,
+  disconnectEvent,
+  messageEvent,
+  requestAuthorizerEvent,
+  type ApiEndpoint,
+  type ConnectionFacts,
+  type HandshakeRequest,
+} from '../gateway/event-builders.js';
 import { routes, selectRoute, type FunctionName } from '../gateway/routes.js';
-import type { WebSocketEvent, WebSocketRequestContext, WebSocketResult } from '../gateway/websocket-event.js';
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { WebSocketEvent, WebSocketResult } from '../gateway/websocket-event.js';
+import { authorizeHandshake, type AuthorizerFunction } from './authorizer-step.js';
 import type { InvocationTiming } from './gateway-timing.js';
+import { addressedConnection, ManagementApi } from './management-api.js';
+
+export type { AuthorizerFunction } from './authorizer-step.js';
 
 export type WebSocketFunction = (event: WebSocketEvent) => Promise<WebSocketResult | void>;
 
-/** A Lambda REQUEST authorizer, as API Gateway calls it before `$connect`. */
-export type AuthorizerFunction = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+/** Answers a plain HTTP request. */
+export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
 export interface GatewayEmulatorOptions {
   readonly port: number;
@@ -37,26 +50,11 @@ export interface GatewayEmulatorOptions {
   readonly timing?: InvocationTiming;
   /** Told how long each function invocation took, for benchmarks. */
   readonly onInvoked?: (fn: FunctionName, milliseconds: number) => void;
-  /** Plain text answered to an HTTP GET that is not a WebSocket upgrade. */
-  readonly statusText?: () => string;
   /**
-   * Further resources answered to HTTP GET and HEAD, by path (`/`, `/app.js`). A request that
-   * matches no route, or whose Accept header does not name a route's `accept` type, gets the
-   * status text.
+   * Answers every plain HTTP request that is not for the management API (the demo page, a
+   * status line). Without it, GET and HEAD get a one-line status.
    */
-  readonly httpRoutes?: Readonly<Record<string, HttpRoute>>;
-}
-
-/** One resource the emulator serves over plain HTTP besides the status text. */
-export interface HttpRoute {
-  readonly contentType: string;
-  /** The body; called on every request, so it may be built on first use and cached. */
-  readonly body: () => string | Uint8Array | Promise<string | Uint8Array>;
-  /**
-   * Serve this only to requests whose Accept header names this media type (`text/html`:
-   * browsers); other clients, such as `curl` or `fetch` that accept any type, get the status text.
-   */
-  readonly accept?: string;
+  readonly fallback?: HttpHandler;
 }
 
 export interface EmulatedConnectionInfo {
@@ -65,11 +63,7 @@ export interface EmulatedConnectionInfo {
 }
 
 /** What the `$disconnect` of a connection needs, also of one that never finished its handshake. */
-interface EndedConnection extends EmulatedConnectionInfo {
-  readonly connectedAt: number;
-  readonly authorizer?: Record<string, unknown>;
-  readonly sourceIp: string;
-  readonly userAgent?: string;
+interface EndedConnection extends EmulatedConnectionInfo, ConnectionFacts {
   /** Settles when the frames handed to the functions so far are done; in-order frames chain on it. */
   queue: Promise<void>;
   idleTimer?: NodeJS.Timeout;
@@ -82,30 +76,33 @@ interface EmulatedConnection extends EndedConnection {
 }
 
 const defaultMaxMessageBytes = 128 * 1024;
-const managementPath = /^(?:\/[^/]+)?\/@connections\/([^/?]+)$/;
 
 /**
- * A WebSocket server on loopback that behaves like an API Gateway WebSocket API: it builds
- * proxy events of the real shape, routes them with the shared route table, answers mock
- * routes itself, enforces the limits and timeouts, and serves the `@connections` management
- * API over HTTP so the real SDK client can post to connections.
+ * A WebSocket server on loopback that behaves like an API Gateway WebSocket API: it runs the
+ * authorizer, builds proxy events of the real shape (src/gateway/event-builders.ts), routes
+ * them with the shared route table, answers mock routes itself, enforces the limits and
+ * timeouts, and serves the `@connections` management API over HTTP so the real SDK client
+ * can post to connections.
  */
 export class GatewayEmulator {
   private readonly server: Server;
-  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: defaultMaxMessageBytes });
+  private readonly sockets: WebSocketServer;
   private readonly connections = new Map<string, EmulatedConnection>();
+  private readonly managementApi: ManagementApi;
   private readonly pendingDisconnects = new Set<Promise<void>>();
   private readonly stage: string;
-  private readonly maxMessageBytes: number;
   private boundPort: number;
   private closing = false;
 
   constructor(private readonly options: GatewayEmulatorOptions) {
+    const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
     this.stage = options.stage ?? 'local';
-    this.maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
     this.boundPort = options.port;
-    this.sockets.options.maxPayload = this.maxMessageBytes;
-    this.server = createServer((request, response) => void this.serveHttp(request, response));
+    this.sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+    this.managementApi = new ManagementApi({ connection: (id) => this.connections.get(id), maxMessageBytes });
+    this.server = createServer((request, response) => {
+      this.serveHttp(request, response).catch((error: unknown) => answerFailure(response, error));
+    });
     this.server.on('upgrade', (request, socket, head) => void this.upgrade(request, socket, head));
   }
 
@@ -122,8 +119,16 @@ export class GatewayEmulator {
     return this.connections.size;
   }
 
+  get port(): number {
+    return this.boundPort;
+  }
+
   private get host(): string {
     return this.options.host ?? '127.0.0.1';
+  }
+
+  private get api(): ApiEndpoint {
+    return { apiId: 'local', stage: this.stage, domainName: `${this.host}:${this.boundPort}` };
   }
 
   listen(): Promise<void> {
@@ -136,10 +141,6 @@ export class GatewayEmulator {
         resolve();
       });
     });
-  }
-
-  get port(): number {
-    return this.boundPort;
   }
 
   /** Closes every connection (delivering `$disconnect` as usual) and stops listening. */
@@ -159,92 +160,47 @@ export class GatewayEmulator {
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (this.closing) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const connectionId = randomBytes(11).toString('base64');
-    const connectedAt = Date.now();
+    if (this.closing) return refuseHandshake(socket, 503);
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const queryStringParameters = Object.fromEntries(url.searchParams);
-    const sourceIp = request.socket.remoteAddress ?? '127.0.0.1';
-    const userAgent = request.headers['user-agent'];
-    const identity = { connectionId, connectedAt, sourceIp, ...(userAgent ? { userAgent } : {}) };
-    const requestParts = {
-      headers: flattenHeaders(request.headers),
-      multiValueHeaders: multiValueHeaders(request.headers),
-      ...(url.searchParams.size > 0
-        ? { queryStringParameters, multiValueQueryStringParameters: groupValues([...url.searchParams]) }
-        : {}),
-    };
-    const verdict = await this.authorize(identity, requestParts);
-    if (typeof verdict === 'number') {
-      socket.end(`HTTP/1.1 ${verdict} ${statusText(verdict)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    const base = { ...identity, ...(verdict ? { authorizer: verdict } : {}) };
-    const event: WebSocketEvent = {
-      requestContext: this.requestContext('$connect', 'CONNECT', base),
-      isBase64Encoded: false,
-      ...requestParts,
-    };
-    const statusCode = await this.invokeConnect(event);
-    if (statusCode < 200 || statusCode > 299) {
-      socket.end(`HTTP/1.1 ${statusCode} ${statusText(statusCode)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
+    const admitted = await this.admit(newConnection(request), { headers: request.headers, query: url.searchParams });
+    if (typeof admitted === 'number') return refuseHandshake(socket, admitted);
+    const ended = { ...admitted, queryStringParameters: Object.fromEntries(url.searchParams), queue: Promise.resolve() };
     if (!socket.readable || !socket.writable) {
       // The client left while $connect ran; API Gateway then reports the connection closed.
       socket.destroy();
-      this.closed({ ...base, queryStringParameters, queue: Promise.resolve() }, 1006, 'client left during the handshake');
+      this.closed(ended, 1006, 'client left during the handshake');
       return;
     }
-    this.sockets.handleUpgrade(request, socket, head, (ws) => {
-      const connection: EmulatedConnection = { ...base, socket: ws, queryStringParameters, lastActiveAt: connectedAt, queue: Promise.resolve() };
-      this.connections.set(connectionId, connection);
-      this.armTimers(connection);
-      ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
-      ws.on('close', (code, reason) => this.closed(connection, code, reason.toString()));
-      ws.on('error', () => ws.terminate());
-    });
+    this.sockets.handleUpgrade(request, socket, head, (ws) =>
+      this.opened({ ...ended, socket: ws, lastActiveAt: admitted.connectedAt }),
+    );
   }
 
-  /**
-   * Runs the authorizer as API Gateway does: a thrown `Unauthorized` is 401, a Deny policy
-   * 403, any other failure 500. Returns the context for the connection's events, or the status.
-   */
-  private async authorize(
-    identity: { connectionId: string; connectedAt: number; sourceIp: string; userAgent?: string },
-    requestParts: Pick<WebSocketEvent, 'headers' | 'multiValueHeaders' | 'queryStringParameters' | 'multiValueQueryStringParameters'>,
-  ): Promise<Record<string, unknown> | undefined | number> {
-    if (!this.options.authorizer) return undefined;
-    const context = this.requestContext('$connect', 'CONNECT', identity);
-    const event = {
-      type: 'REQUEST',
-      methodArn: `arn:aws:execute-api:local:000000000000:${context.apiId}/${context.stage}/$connect`,
-      headers: requestParts.headers ?? {},
-      multiValueHeaders: requestParts.multiValueHeaders ?? {},
-      queryStringParameters: requestParts.queryStringParameters ?? {},
-      multiValueQueryStringParameters: requestParts.multiValueQueryStringParameters ?? {},
-      stageVariables: {},
-      requestContext: context,
-    } as unknown as APIGatewayRequestAuthorizerEvent;
-    try {
-      const result = await this.options.authorizer(event);
-      const allowed = result.policyDocument.Statement.every((statement) => 'Effect' in statement && statement.Effect === 'Allow');
-      return allowed ? { ...(result.context ?? {}), principalId: result.principalId } : 403;
-    } catch (error) {
-      return (error as Error).message === 'Unauthorized' ? 401 : 500;
+  /** Runs the authorizer, if any, and `$connect`: the connection, or the status that refuses it. */
+  private async admit(connection: ConnectionFacts, handshake: HandshakeRequest): Promise<ConnectionFacts | number> {
+    let admitted = connection;
+    if (this.options.authorizer) {
+      const event = requestAuthorizerEvent(this.api, connection, handshake);
+      const verdict = await authorizeHandshake(this.options.authorizer, event);
+      if (!verdict.allowed) return verdict.status;
+      admitted = { ...connection, authorizer: verdict.context };
     }
-  }
-
-  private async invokeConnect(event: WebSocketEvent): Promise<number> {
     try {
-      const result = await this.invoke('connect', event);
-      return result?.statusCode ?? 200;
+      const statusCode = (await this.invoke('connect', connectEvent(this.api, admitted, handshake)))?.statusCode ?? 200;
+      return statusCode >= 200 && statusCode <= 299 ? admitted : statusCode;
     } catch {
       return 500;
     }
+  }
+
+  private opened(connection: EmulatedConnection): void {
+    const { socket } = connection;
+    this.connections.set(connection.connectionId, connection);
+    this.armIdleTimer(connection);
+    connection.lifetimeTimer = setTimeout(() => socket.close(1001, 'Going away'), this.options.maxConnectionSeconds * 1000);
+    socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
+    socket.on('close', (code, reason) => this.closed(connection, code, reason.toString()));
+    socket.on('error', () => socket.terminate());
   }
 
   private receive(connection: EmulatedConnection, data: RawData, isBinary: boolean): void {
@@ -254,18 +210,14 @@ export class GatewayEmulator {
     }
     connection.lastActiveAt = Date.now();
     this.armIdleTimer(connection);
-    const frame = rawDataToString(data);
-    const routeKey = selectRoute(frame);
+    const body = rawDataToString(data);
+    const routeKey = selectRoute(body);
     const target = routes[routeKey];
     if (target.kind === 'mock') {
       connection.socket.send(target.response);
       return;
     }
-    const event: WebSocketEvent = {
-      requestContext: { ...this.requestContext(routeKey, 'MESSAGE', connection), messageId: randomUUID() },
-      body: frame,
-      isBase64Encoded: false,
-    };
+    const event = messageEvent(this.api, connection, { body, routeKey });
     if (this.options.timing?.parallel) {
       const delivery = this.deliverMessage(connection, target.function, event);
       connection.queue = Promise.all([connection.queue, delivery]).then(() => undefined);
@@ -294,14 +246,7 @@ export class GatewayEmulator {
       this.track(connection.queue);
       return;
     }
-    const event: WebSocketEvent = {
-      requestContext: {
-        ...this.requestContext('$disconnect', 'DISCONNECT', connection),
-        disconnectStatusCode: code,
-        disconnectReason: reason,
-      },
-      isBase64Encoded: false,
-    };
+    const event = disconnectEvent(this.api, connection, { statusCode: code, reason });
     // After the connection's queued messages, as API Gateway has no more frames to route.
     const disconnect = connection.queue
       .then(() => this.invoke('disconnect', event))
@@ -319,43 +264,14 @@ export class GatewayEmulator {
   }
 
   private async invoke(fn: FunctionName, event: WebSocketEvent): Promise<WebSocketResult | void> {
-    const delay = this.options.timing?.delayOf(fn) ?? 0;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const latency = this.options.timing?.delayOf(fn) ?? 0;
+    if (latency > 0) await delay(latency);
     const started = performance.now();
     try {
       return await this.options.functions[fn](event);
     } finally {
       this.options.onInvoked?.(fn, performance.now() - started);
     }
-  }
-
-  private requestContext(
-    routeKey: string,
-    eventType: WebSocketRequestContext['eventType'],
-    connection: Pick<EmulatedConnection, 'connectionId' | 'connectedAt' | 'sourceIp' | 'userAgent' | 'authorizer'>,
-  ): WebSocketRequestContext {
-    return {
-      ...(connection.authorizer ? { authorizer: connection.authorizer } : {}),
-      routeKey,
-      eventType,
-      connectionId: connection.connectionId,
-      connectedAt: connection.connectedAt,
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      domainName: `${this.host}:${this.boundPort}`,
-      stage: this.stage,
-      apiId: 'local',
-      messageDirection: 'IN',
-      identity: { sourceIp: connection.sourceIp, ...(connection.userAgent ? { userAgent: connection.userAgent } : {}) },
-    };
-  }
-
-  private armTimers(connection: EmulatedConnection): void {
-    this.armIdleTimer(connection);
-    connection.lifetimeTimer = setTimeout(
-      () => connection.socket.close(1001, 'Going away'),
-      this.options.maxConnectionSeconds * 1000,
-    );
   }
 
   private armIdleTimer(connection: EmulatedConnection): void {
@@ -367,116 +283,48 @@ export class GatewayEmulator {
   }
 
   private async serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const match = managementPath.exec(path);
-    if (match) {
-      await this.manage(request, response, decodeURIComponent(match[1] ?? ''));
-      return;
-    }
-    if (request.method === 'GET' || request.method === 'HEAD') {
-      const route = this.options.httpRoutes?.[path];
-      if (route && (!route.accept || (request.headers.accept ?? '').includes(route.accept))) {
-        await serveRoute(request, response, route);
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(this.options.statusText?.() ?? `y-webrtc signaling: ${this.connections.size} connections\n`);
-      return;
-    }
-    response.writeHead(405, { allow: 'GET' }).end();
+    const connectionId = addressedConnection(request);
+    if (connectionId !== undefined) await this.managementApi.serve(request, response, connectionId);
+    else if (this.options.fallback) await this.options.fallback(request, response);
+    else this.answerStatus(request, response);
   }
 
-  /** `POST`, `GET` and `DELETE /@connections/{id}`, with API Gateway's error names. */
-  private async manage(request: IncomingMessage, response: ServerResponse, connectionId: string): Promise<void> {
-    const body = await readBody(request);
-    const connection = this.connections.get(connectionId);
-    if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
-      return serviceError(response, 410, 'GoneException', `connection ${connectionId} is gone`);
+  private answerStatus(request: IncomingMessage, response: ServerResponse): void {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET' }).end();
+      return;
     }
-    switch (request.method) {
-      case 'POST':
-        if (body.length > this.maxMessageBytes) {
-          return serviceError(response, 413, 'PayloadTooLargeException', 'payload too large');
-        }
-        connection.socket.send(body.toString('utf8'));
-        connection.lastActiveAt = Date.now();
-        response.writeHead(200).end();
-        return;
-      case 'GET':
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            ConnectedAt: new Date(connection.connectedAt).toISOString(),
-            LastActiveAt: new Date(connection.lastActiveAt).toISOString(),
-            Identity: { SourceIp: connection.sourceIp, UserAgent: connection.userAgent },
-          }),
-        );
-        return;
-      case 'DELETE':
-        connection.socket.close(1000, '');
-        response.writeHead(204).end();
-        return;
-      default:
-        return serviceError(response, 405, 'MethodNotAllowedException', `${request.method} is not supported`);
-    }
+    response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(`y-webrtc signaling: ${this.connections.size} connections\n`);
   }
 }
 
-async function serveRoute(request: IncomingMessage, response: ServerResponse, route: HttpRoute): Promise<void> {
-  let body: string | Uint8Array;
-  try {
-    body = await route.body();
-  } catch (error) {
-    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end(`could not build ${request.url}: ${(error as Error).message}\n`);
+/** A failing HTTP handler must not take the process down with an unhandled rejection. */
+function answerFailure(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
     return;
   }
-  response.writeHead(200, {
-    'content-type': route.contentType,
-    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-    'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
-  });
-  response.end(request.method === 'HEAD' ? undefined : body);
+  response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(`${error instanceof Error ? error.message : String(error)}\n`);
 }
 
-function statusText(status: number): string {
-  return { 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
+/** A connection as API Gateway identifies it on its handshake, before any authorizer ran. */
+function newConnection(request: IncomingMessage): ConnectionFacts {
+  const userAgent = request.headers['user-agent'];
+  return {
+    connectionId: randomBytes(11).toString('base64'),
+    connectedAt: Date.now(),
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    ...(userAgent ? { userAgent } : {}),
+  };
 }
 
-function serviceError(response: ServerResponse, status: number, name: string, message: string): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': name });
-  response.end(JSON.stringify({ message }));
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+function refuseHandshake(socket: Duplex, status: number): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function rawDataToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
-  );
-}
-
-function multiValueHeaders(headers: IncomingMessage['headers']): Record<string, string[]> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value : [value ?? '']]),
-  );
-}
-
-function groupValues(pairs: [string, string][]): Record<string, string[]> {
-  const grouped: Record<string, string[]> = {};
-  for (const [key, value] of pairs) (grouped[key] ??= []).push(value);
-  return grouped;
 }

@@ -1,13 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { jitter, sleep } from '../store/batch-retry.js';
+import { jitter } from '../store/batch-retry.js';
+import { DrainWatch } from './drain-watch.js';
 import { matchesFilter, type FilterPattern } from './event-filter.js';
+import { lambdaContext } from './lambda-context.js';
+import { ReadFailures } from './read-failures.js';
+import { asLambdaRecord, firstReportedFailure } from './stream-records.js';
 
 export type StreamFunction = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
@@ -22,9 +26,6 @@ export interface StreamPollerOptions {
   readonly pollIntervalMs?: number;
   readonly onGiveUp?: (records: readonly DynamoDBRecord[], error: unknown) => void;
 }
-
-/** How long reading must have failed before `drained()` gives up waiting. */
-const unreadableAfterMs = 2_000;
 
 interface ShardState {
   iterator: string | undefined;
@@ -41,23 +42,23 @@ interface ShardState {
  */
 export class StreamPoller {
   private readonly shards = new Map<string, ShardState>();
-  private running = false;
+  private readonly failures = new ReadFailures();
+  private readonly drain = new DrainWatch(this.failures);
   private loop: Promise<void> | undefined;
-  private quietRounds = 0;
-  private round = 0;
-  /** Set while reading the stream fails: since when, and the last error. */
-  private failing: { readonly since: number; error: unknown; streak: number } | undefined;
+  /** Aborted by `stop()`, which so need not wait out a poll interval or a backoff. */
+  private running: AbortController | undefined;
 
   constructor(private readonly options: StreamPollerOptions) {}
 
   start(): void {
     if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.running = new AbortController();
+    this.loop = this.run(this.running.signal);
   }
 
   async stop(): Promise<void> {
-    this.running = false;
+    this.running?.abort();
+    this.running = undefined;
     await this.loop;
   }
 
@@ -65,52 +66,24 @@ export class StreamPoller {
    * Resolves once a whole polling round after this call found nothing new and nothing is
    * waiting for a retry: every record written before the call has been handled.
    */
-  async drained(timeoutMs = 30_000): Promise<void> {
-    const startRound = this.round;
-    const deadline = Date.now() + timeoutMs;
-    while (!(this.round > startRound + 1 && this.quietRounds > 0)) {
-      if (Date.now() > deadline) throw new Error(`stream not drained within ${timeoutMs} ms`);
-      // Waiting on a stream that cannot be read (DynamoDB gone) would only delay a shutdown.
-      if (this.failing && Date.now() - this.failing.since > unreadableAfterMs) {
-        throw new Error(`the stream cannot be read: ${describe(this.failing.error)}`);
-      }
-      await sleep(20);
-    }
+  drained(timeoutMs = 30_000): Promise<void> {
+    return this.drain.drained(timeoutMs);
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
+  private async run(stopped: AbortSignal): Promise<void> {
+    while (!stopped.aborted) {
       let busy = false;
       try {
         await this.discoverShards();
-        for (const [shardId, shard] of this.shards) busy = (await this.pollShard(shardId, shard)) || busy;
-        this.recovered();
+        for (const [shardId, shard] of this.shards) busy = (await this.pollShard(shardId, shard, stopped)) || busy;
+        this.failures.succeeded();
       } catch (error) {
         busy = true;
-        if (this.running) await sleep(this.failed(error));
+        if (!stopped.aborted) await pause(this.failures.failed(error), stopped);
       }
-      this.quietRounds = busy ? 0 : this.quietRounds + 1;
-      this.round++;
-      if (!busy) await sleep(this.options.pollIntervalMs ?? 100);
+      this.drain.roundEnded(busy);
+      if (!busy) await pause(this.options.pollIntervalMs ?? 100, stopped);
     }
-  }
-
-  /** Logs the first error of a streak only, and returns how long to wait before the next try. */
-  private failed(error: unknown): number {
-    if (this.failing) {
-      this.failing.error = error;
-      this.failing.streak++;
-    } else {
-      this.failing = { since: Date.now(), error, streak: 1 };
-      console.error(`stream poller: cannot read the stream, retrying until it can (${describe(error)})`);
-    }
-    return Math.min(100 * 2 ** this.failing.streak, 2_000);
-  }
-
-  private recovered(): void {
-    if (!this.failing) return;
-    console.error(`stream poller: reading the stream again after ${this.failing.streak} failed attempts`);
-    this.failing = undefined;
   }
 
   private async discoverShards(): Promise<void> {
@@ -135,7 +108,7 @@ export class StreamPoller {
   }
 
   /** @returns whether the shard had anything to do */
-  private async pollShard(shardId: string, shard: ShardState): Promise<boolean> {
+  private async pollShard(shardId: string, shard: ShardState, stopped: AbortSignal): Promise<boolean> {
     let busy = false;
     if (shard.pending.length === 0 && shard.iterator) {
       const { Records, NextShardIterator } = await this.options.client.send(
@@ -147,20 +120,19 @@ export class StreamPoller {
       busy = (Records ?? []).length > 0;
     }
     if (shard.pending.length > 0) {
-      await this.deliver(shardId, shard);
+      await this.deliver(shardId, shard, stopped);
       busy = true;
     }
     return busy;
   }
 
-  private async deliver(shardId: string, shard: ShardState): Promise<void> {
+  private async deliver(shardId: string, shard: ShardState, stopped: AbortSignal): Promise<void> {
     const batch = shard.pending.slice(0, this.options.batchSize ?? 100);
     let firstFailed: number;
     let failure: unknown;
     try {
-      const response = await this.options.handler({ Records: batch }, lambdaContext(shardId));
-      const failedIds = new Set((response?.batchItemFailures ?? []).map((item) => item.itemIdentifier));
-      firstFailed = batch.findIndex((record) => failedIds.has(record.dynamodb?.SequenceNumber ?? ''));
+      const response = await this.options.handler({ Records: batch }, lambdaContext('cleanup', `${shardId}-${Date.now()}`));
+      firstFailed = firstReportedFailure(batch, response?.batchItemFailures ?? []);
       failure = 'reported in batchItemFailures';
     } catch (error) {
       firstFailed = 0;
@@ -180,64 +152,11 @@ export class StreamPoller {
       this.options.onGiveUp?.(dropped, failure);
       return;
     }
-    await sleep(jitter(50 * 2 ** Math.min(shard.failures, 6)));
+    await pause(jitter(50 * 2 ** Math.min(shard.failures, 6)), stopped);
   }
 }
 
-/**
- * A Streams API record in the shape Lambda hands to a function. DynamoDB Local writes its
- * TTL deletes with an event name the SDK does not know and no user identity; AWS writes
- * them as REMOVE by the DynamoDB service, so that is what the function gets here too.
- */
-export function asLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const data = record.dynamodb ?? {};
-  const knownName = record.eventName === 'INSERT' || record.eventName === 'MODIFY' || record.eventName === 'REMOVE';
-  const isLocalTtlDelete = !knownName && data.OldImage !== undefined && data.NewImage === undefined;
-  const userIdentity = isLocalTtlDelete
-    ? { type: 'Service', principalId: 'dynamodb.amazonaws.com' }
-    : record.userIdentity
-      ? { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId }
-      : undefined;
-  return {
-    eventID: record.eventID,
-    eventName: isLocalTtlDelete ? 'REMOVE' : (record.eventName as DynamoDBRecord['eventName']),
-    eventVersion: record.eventVersion ?? '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: record.awsRegion,
-    eventSourceARN: streamArn,
-    dynamodb: {
-      ...(data.ApproximateCreationDateTime
-        ? { ApproximateCreationDateTime: Math.floor(data.ApproximateCreationDateTime.getTime() / 1000) }
-        : {}),
-      Keys: data.Keys as never,
-      ...(data.OldImage ? { OldImage: data.OldImage as never } : {}),
-      ...(data.NewImage ? { NewImage: data.NewImage as never } : {}),
-      SequenceNumber: data.SequenceNumber,
-      SizeBytes: data.SizeBytes,
-      StreamViewType: data.StreamViewType as never,
-    },
-    ...(userIdentity ? { userIdentity } : {}),
-  };
-}
-
-function lambdaContext(shardId: string): Context {
-  const noop = () => undefined;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'cleanup',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:cleanup',
-    memoryLimitInMB: '256',
-    awsRequestId: `${shardId}-${Date.now()}`,
-    logGroupName: '/aws/lambda/cleanup',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: noop,
-    fail: noop,
-    succeed: noop,
-  };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** Waits `ms`, or less when the poller stops meanwhile. */
+async function pause(ms: number, stopped: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal: stopped }).catch(() => undefined);
 }

@@ -141,7 +141,31 @@ describe('GatewayEmulator', () => {
     }
   });
 
-  it('serves GET and DELETE on @connections, and 410 for an unknown connection', async () => {
+  it('runs the authorizer before $connect: its context reaches every event, a refusal is the handshake status', async () => {
+    const { gateway, events } = await startGateway({
+      authorizer: async (event) => {
+        const token = event.queryStringParameters?.['token'];
+        if (token === 'bad') throw new Error('Unauthorized');
+        return {
+          principalId: 'user-1',
+          policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: token === 'denied' ? 'Deny' : 'Allow', Resource: event.methodArn }] },
+          context: { rooms: '["r"]' },
+        };
+      },
+    });
+    await expect(TestClient.connect(`${gateway.url}/?token=bad`)).rejects.toThrow(/HTTP 401/);
+    await expect(TestClient.connect(`${gateway.url}/?token=denied`)).rejects.toThrow(/HTTP 403/);
+    expect(events).toEqual([]);
+
+    const client = await TestClient.connect(`${gateway.url}/?token=good`);
+    client.send({ type: 'publish', topic: 'r' });
+    await eventually(() => events.length === 2);
+    await client.close();
+    await eventually(() => events.length === 3);
+    for (const event of events) expect(event.requestContext.authorizer).toEqual({ rooms: '["r"]', principalId: 'user-1' });
+  });
+
+  it('serves GET and DELETE on @connections, 413 for a post over the limit and 410 for an unknown connection', async () => {
     const { gateway, events } = await startGateway();
     const client = await TestClient.connect(gateway.url);
     const id = events[0]!.requestContext.connectionId;
@@ -154,6 +178,10 @@ describe('GatewayEmulator', () => {
     const unknown = await fetch(`${gateway.managementEndpoint}/@connections/nobody`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(410);
     expect(unknown.headers.get('x-amzn-errortype')).toBe('GoneException');
+
+    const tooLarge = await fetch(url, { method: 'POST', body: 'x'.repeat(128 * 1024 + 1) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('x-amzn-errortype')).toBe('PayloadTooLargeException');
 
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
     await eventually(() => client.closed);
