@@ -119,6 +119,11 @@ export class GatewayEmulator {
     return this.connections.size;
   }
 
+  /** The open connections, with the query of their handshake: how a test finds its client's id. */
+  openConnections(): (EmulatedConnectionInfo & { readonly connectedAt: number })[] {
+    return [...this.connections.values()].map(({ connectionId, connectedAt, queryStringParameters }) => ({ connectionId, connectedAt, queryStringParameters }));
+  }
+
   get port(): number {
     return this.boundPort;
   }

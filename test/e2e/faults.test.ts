@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { DynamoFaults, SendFaults, type DynamoCall } from '../support/faults.js';
-import { allItems, connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
+import { allItems, connectionItems, connectWithId, eventually, startTestRuntime } from '../support/runtime.js';
+import { CountedMetrics } from '../support/metrics.js';
 import { TestClient } from '../support/test-client.js';
 
 /**
@@ -16,7 +16,7 @@ import { TestClient } from '../support/test-client.js';
 let runtime: LocalRuntime;
 let dynamo: DynamoFaults;
 let sends: SendFaults;
-const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
+const counted = CountedMetrics.start();
 const consoleError = vi.spyOn(console, 'error');
 /** The handlers log every failure they answer with an error, with the connection id. */
 const loggedErrors = vi.spyOn(Logger.prototype, 'error');
@@ -33,19 +33,18 @@ beforeAll(async () => {
   // The runtime points every sender at the emulator: this is the client the handlers post through.
   sends = new SendFaults(managementClientFor(runtime.gateway.managementEndpoint));
 });
-afterEach(() => {
+/** Every peer of the running test: closed after it, also when it failed, so the next one starts clean. */
+const joined: Peer[] = [];
+afterEach(async () => {
   dynamo?.reset();
   sends?.reset();
+  await Promise.all(joined.splice(0).map((peer) => peer.client.close()));
 });
 afterAll(async () => {
   dynamo?.remove();
   sends?.remove();
   await runtime?.stop();
 });
-
-function metricSum(name: string, since: number): number {
-  return addMetric.mock.calls.slice(since).filter(([metric]) => metric === name).reduce((sum, call) => sum + Number(call[2] ?? 1), 0);
-}
 
 /** Errors the handlers logged since `mark`, with the connection each one was about. */
 function errorsLogged(mark: number): { message: string; connectionId: string | undefined; error: string }[] {
@@ -82,16 +81,13 @@ class Peer {
     return `bar-${this.name}`;
   }
 
-  /** Connects, subscribes to its barrier topic and learns its connection id from the table. */
+  /** Connects and subscribes to its barrier topic. */
   static async join(name: string): Promise<Peer> {
-    const client = await TestClient.connect(runtime.url);
-    const topic = `bar-${name}`;
-    client.send({ type: 'subscribe', topics: [topic] });
-    client.send({ type: 'publish', topic, n: 0 });
-    await client.receivedCount(1, 30_000);
-    const item = (await allItems(runtime)).find((candidate) => (candidate['topic'] as { S?: string } | undefined)?.S === topic);
-    const peer = new Peer(name, client, (item!['connectionId'] as { S: string }).S);
-    peer.mark = client.received.length;
+    const { client, connectionId } = await connectWithId(runtime);
+    const peer = new Peer(name, client, connectionId);
+    joined.push(peer);
+    client.send({ type: 'subscribe', topics: [peer.barrierTopic] });
+    await peer.barrier();
     return peer;
   }
 
@@ -133,75 +129,123 @@ async function drainToEmpty(what: string): Promise<void> {
   expect(await connectionItems(runtime)).toEqual([]);
 }
 
+/** Every failure that reached a handler since `logMark` was answered (500) and counted in HandlerErrors. */
+function expectAnsweredAndCounted(metricMark: number, logMark: number): { message: string; connectionId: string | undefined }[] {
+  const logged = errorsLogged(logMark).filter(({ message }) => message.startsWith('could not'));
+  expect(counted.sum('HandlerErrors', metricMark)).toBe(logged.length);
+  return logged;
+}
+
+/** The connection ids whose handler logged `could not handle the message` since `mark`. */
+function failedMessagesSince(mark: number): Set<string | undefined> {
+  return new Set(errorsLogged(mark).filter(({ message }) => message === 'could not handle the message').map((error) => error.connectionId));
+}
+
+/**
+ * One logical request in seven fails every attempt (the error reaches the handler); the
+ * others fail some attempts but never the last (the SDK's retries absorb them); every fifth
+ * batch write comes back unprocessed (the store retries it). Barrier topics are never faulted.
+ */
+function failOneInSeven(): void {
+  const counters = new Map<string, number>();
+  dynamo.transientRate = 0.2;
+  dynamo.decide = (call) => {
+    if (isBarrierCall(call)) return 'none';
+    const n = (counters.get(call.command) ?? 0) + 1;
+    counters.set(call.command, n);
+    if (n % 7 === 0) return 'fail';
+    if (call.command === 'BatchWriteItemCommand' && n % 5 === 0) return 'unprocessed';
+    return 'transient';
+  };
+}
+
+/** Rounds of (un)subscribes, one frame per peer each; the model keeps what succeeded. */
+async function subscribeRounds(peers: readonly Peer[], pool: readonly string[], rounds: number, random: () => number): Promise<number> {
+  let failed = 0;
+  for (let round = 0; round < rounds; round++) {
+    const mark = loggedErrors.mock.calls.length;
+    const actions = peers.map((peer) => {
+      const current = [...peer.topics];
+      const unsubscribe = current.length > 0 && random() < 0.3;
+      const topics = unsubscribe ? pick(current, 1 + Math.floor(random() * 2), random) : pick(pool, 1 + Math.floor(random() * 3), random);
+      peer.send({ type: unsubscribe ? 'unsubscribe' : 'subscribe', topics });
+      return { peer, unsubscribe, topics };
+    });
+    for (const frames of await barriers(peers)) expect(frames, 'nothing arrives while nobody publishes').toEqual([]);
+    const failedPeers = failedMessagesSince(mark);
+    for (const { peer, unsubscribe, topics } of actions) {
+      if (failedPeers.has(peer.connectionId)) {
+        failed++;
+        continue;
+      }
+      for (const topic of topics) {
+        if (unsubscribe) peer.topics.delete(topic);
+        else peer.topics.add(topic);
+      }
+    }
+    // A failed (un)subscribe changed nothing, one that succeeded changed everything it asked.
+    expect(await poolSubscriptions(pool)).toEqual(modelSubscriptions(peers));
+  }
+  return failed;
+}
+
 describe('DynamoDB throttling and server errors', () => {
-  it('routes every subscribe that succeeded until its unsubscribe or disconnect, and leaves nothing behind', async () => {
-    const metricMark = addMetric.mock.calls.length;
-    const logMark = loggedErrors.mock.calls.length;
-    const pool = ['room-0', 'room-1', 'room-2', 'room-3', 'room-4'];
-    const peers: Peer[] = [];
-    peers.push(...(await Promise.all(Array.from({ length: 8 }, (_, n) => Peer.join(`a${n}`)))));
+  let metricMark: number;
+  let logMark: number;
+  beforeEach(() => {
+    metricMark = counted.mark();
+    logMark = loggedErrors.mock.calls.length;
+  });
 
-    // One logical request in seven fails every attempt (the error reaches the handler), and
-    // every other connection write; the others fail some attempts but never the last (the
-    // SDK's retries absorb them); every fifth batch write comes back unprocessed (the store
-    // retries it). $disconnect's delete is only ever retried: a lost one would leave the item
-    // to TTL, two hours away.
-    const counters = new Map<string, number>();
+  it('connects: a connection write that fails refuses the handshake and stores nothing', async () => {
+    let puts = 0;
     dynamo.transientRate = 0.2;
-    dynamo.decide = (call) => {
-      if (isBarrierCall(call)) return 'none';
-      if (call.command === 'DeleteItemCommand') return 'transient';
-      const n = (counters.get(call.command) ?? 0) + 1;
-      counters.set(call.command, n);
-      if (n % (call.command === 'PutItemCommand' ? 2 : 7) === 0) return 'fail';
-      if (call.command === 'BatchWriteItemCommand' && n % 5 === 0) return 'unprocessed';
-      return 'transient';
-    };
-
-    // Connecting while the connection write may fail: the handshake is refused, nothing is stored.
+    dynamo.decide = (call) => (call.command === 'PutItemCommand' && ++puts % 2 === 0 ? 'fail' : 'transient');
     const connects = await Promise.allSettled(
-      Array.from({ length: 4 }, async () => {
+      Array.from({ length: 6 }, async () => {
         const client = await TestClient.connect(runtime.url);
         await client.close();
       }),
     );
     const refused = connects.filter((result) => result.status === 'rejected');
     for (const result of refused) expect(String(result.reason)).toContain('HTTP 500');
-    const refusedConnects = refused.length;
+    expect(refused.length).toBe(3);
+    const logged = expectAnsweredAndCounted(metricMark, logMark);
+    expect(logged.map(({ message }) => message)).toEqual(Array(3).fill('could not store the connection'));
+    dynamo.reset();
+    await drainToEmpty('after the refused connects');
+  });
 
-    let failedSubscribes = 0;
+  it('subscribes and unsubscribes: a failed one changes nothing, one that succeeded everything it asked', async () => {
+    const pool = ['sub-0', 'sub-1', 'sub-2', 'sub-3', 'sub-4'];
+    const peers = await Promise.all(Array.from({ length: 8 }, (_, n) => Peer.join(`a${n}`)));
+    failOneInSeven();
+    const failedSubscribes = await subscribeRounds(peers, pool, 3, mulberry32(7));
+    const stats = { ...dynamo.stats };
+    const summary = dynamo.summary();
+    dynamo.reset();
+
+    expect(failedSubscribes).toBeGreaterThan(0);
+    expect(stats.attempts, 'the SDK retried').toBeGreaterThan(stats.calls);
+    expect(stats.unprocessedCalls, 'batch writes handed back unprocessed').toBeGreaterThan(0);
+    expect(expectAnsweredAndCounted(metricMark, logMark).every(({ message }) => message === 'could not handle the message')).toBe(true);
+    expect(peers.every((peer) => !peer.client.received.some(isError))).toBe(true);
+    await Promise.all(peers.map((peer) => peer.client.close()));
+    await drainToEmpty('after the faulty subscribes');
+    console.log(`faults (subscribes): ${summary}; ${failedSubscribes} (un)subscribes failed in the handler`);
+  }, 120_000);
+
+  it('publishes: one that failed delivers nothing, one that succeeded reaches exactly its room with its count', async () => {
+    const pool = ['pub-0', 'pub-1', 'pub-2', 'pub-3', 'pub-4'];
+    const peers = await Promise.all(Array.from({ length: 8 }, (_, n) => Peer.join(`p${n}`)));
+    const random = mulberry32(11);
+    await subscribeRounds(peers, pool, 2, random);
+    failOneInSeven();
     let failedPublishes = 0;
     let checkedDeliveries = 0;
-    const random = mulberry32(7);
     for (let round = 0; round < 3; round++) {
-      // Subscribe or unsubscribe, one frame each. The handler logs a failure with the connection
-      // id; what succeeded goes into the model.
-      let mark = loggedErrors.mock.calls.length;
-      const actions = peers.map((peer) => {
-        const current = [...peer.topics];
-        const unsubscribe = current.length > 0 && random() < 0.3;
-        const topics = unsubscribe ? pick(current, 1 + Math.floor(random() * 2), random) : pick(pool, 1 + Math.floor(random() * 3), random);
-        peer.send({ type: unsubscribe ? 'unsubscribe' : 'subscribe', topics });
-        return { peer, unsubscribe, topics };
-      });
-      for (const peer of await barriers(peers)) expect(peer, 'nothing arrives while nobody publishes').toEqual([]);
-      const failed = new Set(errorsLogged(mark).filter(({ message }) => message === 'could not handle the message').map((error) => error.connectionId));
-      for (const { peer, unsubscribe, topics } of actions) {
-        if (failed.has(peer.connectionId)) {
-          failedSubscribes++;
-          continue;
-        }
-        for (const topic of topics) {
-          if (unsubscribe) peer.topics.delete(topic);
-          else peer.topics.add(topic);
-        }
-      }
-      // A failed (un)subscribe changed nothing, one that succeeded changed everything it asked.
-      expect(await poolSubscriptions(pool)).toEqual(modelSubscriptions(peers));
-
-      // Everyone publishes once; a publish succeeded when its handler logged no failure.
-      mark = loggedErrors.mock.calls.length;
-      const publishMetricMark = addMetric.mock.calls.length;
+      const mark = loggedErrors.mock.calls.length;
+      const publishMark = counted.mark();
       const published = peers.map((peer, index) => {
         const topic = pool[Math.floor(random() * pool.length)]!;
         const id = `${round}-${index}`;
@@ -211,7 +255,7 @@ describe('DynamoDB throttling and server errors', () => {
       const frames = await barriers(peers);
       // A second barrier each: every delivery of this round was posted before its echo.
       const more = await barriers(peers);
-      const failedPublishers = new Set(errorsLogged(mark).filter(({ message }) => message === 'could not handle the message').map((error) => error.connectionId));
+      const failedPublishers = failedMessagesSince(mark);
       const succeeded = published.filter(({ peer }) => !failedPublishers.has(peer.connectionId));
       failedPublishes += published.length - succeeded.length;
       peers.forEach((peer, index) => {
@@ -219,7 +263,7 @@ describe('DynamoDB throttling and server errors', () => {
         const expected = succeeded.filter(({ topic }) => peer.topics.has(topic)).map(({ id }) => id).sort();
         const diagnosis = () =>
           `${peer.name} in round ${round} (${[...peer.topics].join(' ')}); published ${published.map(({ peer: p, id, topic }) => `${id}@${topic}${failedPublishers.has(p.connectionId) ? ' failed' : ''}`).join(', ')}; ` +
-          `errors ${JSON.stringify(errorsLogged(mark))}; metrics ${JSON.stringify(addMetric.mock.calls.slice(publishMetricMark).map(([name, , value]) => `${name}=${value}`))}`;
+          `errors ${JSON.stringify(errorsLogged(mark))}; metrics ${JSON.stringify(counted.describe(publishMark))}`;
         expect(received.map((frame) => frame.data?.id).sort(), diagnosis()).toEqual(expected);
         for (const frame of received) {
           expect(frame.clients, `clients of ${frame.topic}`).toBe(peers.filter((other) => other.topics.has(frame.topic)).length);
@@ -227,11 +271,26 @@ describe('DynamoDB throttling and server errors', () => {
         checkedDeliveries += received.length;
       });
     }
+    dynamo.reset();
 
-    // Everybody leaves. The cleanup (stream) runs under transient faults, and one request of
-    // every third connection fails outright, once: its record must be handed over again.
+    expect(failedPublishes).toBeGreaterThan(0);
+    expect(checkedDeliveries).toBeGreaterThan(30);
+    expectAnsweredAndCounted(metricMark, logMark);
+    expect(peers.every((peer) => !peer.client.received.some(isError))).toBe(true);
+    await Promise.all(peers.map((peer) => peer.client.close()));
+    await drainToEmpty('after the faulty publishes');
+    console.log(`faults (publishes): ${failedPublishes} publishes failed in the handler, ${checkedDeliveries} deliveries checked`);
+  }, 120_000);
+
+  it('cleanup: a request that fails is handed over again through the stream until nothing is left', async () => {
+    const peers = await Promise.all(Array.from({ length: 8 }, (_, n) => Peer.join(`t${n}`)));
+    for (const [index, peer] of peers.entries()) peer.send({ type: 'subscribe', topics: ['teardown', `teardown-${index}`] });
+    await barriers(peers);
+
+    // Transient faults everywhere; one cleanup request of every third connection fails outright, once.
     const doomedOnce = new Set<Peer>();
     let cleanupRequests = 0;
+    dynamo.transientRate = 0.2;
     dynamo.decide = (call) => {
       const peer = connectionOf(call, peers);
       if (call.command === 'DeleteItemCommand' || !peer || doomedOnce.has(peer)) return 'transient';
@@ -241,23 +300,10 @@ describe('DynamoDB throttling and server errors', () => {
     };
     const teardownCalls = dynamo.calls.length;
     await Promise.all(peers.map((peer) => peer.client.close()));
-    await drainToEmpty('after the faulty rounds');
+    await drainToEmpty('after the faulty cleanup');
     const teardown = dynamo.calls.slice(teardownCalls);
-    const summary = dynamo.summary();
+    dynamo.reset();
 
-    // Every failure that reached a handler was answered and counted; none was thrown at API Gateway.
-    const logged = errorsLogged(logMark).filter(({ message }) => message.startsWith('could not'));
-    expect(metricSum('HandlerErrors', metricMark)).toBe(logged.length);
-    expect(logged.filter(({ message }) => message === 'could not store the connection')).toHaveLength(refusedConnects);
-    expect(logged.filter(({ message }) => message === 'could not delete the connection')).toEqual([]);
-    expect(peers.every((peer) => !peer.client.received.some(isError))).toBe(true);
-    expect(refusedConnects).toBeGreaterThan(0);
-    expect(failedSubscribes).toBeGreaterThan(0);
-    expect(failedPublishes).toBeGreaterThan(0);
-    expect(checkedDeliveries).toBeGreaterThan(50);
-    expect(dynamo.stats.attempts, 'the SDK retried').toBeGreaterThan(dynamo.stats.calls);
-    expect(dynamo.stats.unprocessedCalls).toBeGreaterThan(0);
-    // A cleanup request that failed was retried through the stream until it succeeded.
     const cleanupFailures = teardown.filter((call) => call.decision === 'fail');
     expect(cleanupFailures.length, 'cleanup requests failed during the teardown').toBeGreaterThan(0);
     for (const failure of cleanupFailures) {
@@ -265,19 +311,18 @@ describe('DynamoDB throttling and server errors', () => {
       const queries = teardown.filter((call) => call.command === 'QueryCommand' && connectionOf(call, peers) === peer).length;
       expect(queries, `${peer.name}: its record handled again after ${failure.command} failed`).toBeGreaterThanOrEqual(2);
     }
+    // $disconnect's delete met transient faults only here (test/e2e/lifecycle-ttl.test.ts lets it fail outright).
+    expect(errorsLogged(logMark).filter(({ message }) => message === 'could not delete the connection')).toEqual([]);
+    // A retried record finds what its first attempt deleted gone: every subscription counts once.
+    expect(counted.sum('CleanupEdgesDeleted', metricMark)).toBe(peers.length * 3);
     expect(gaveUp()).toEqual([]);
-    dynamo.reset();
-    console.log(
-      `faults (DynamoDB): ${summary}; ${refusedConnects} connects refused, ${failedSubscribes} (un)subscribes and ` +
-        `${failedPublishes} publishes failed in the handler, ${checkedDeliveries} deliveries checked, ` +
-        `${cleanupFailures.length} cleanup requests failed and their records retried`,
-    );
-  }, 240_000);
+    console.log(`faults (cleanup): ${cleanupFailures.length} cleanup requests failed and their records retried`);
+  }, 120_000);
 });
 
 describe('API Gateway refusing sends', () => {
   it('retries throttled sends, delivers to everyone else when one fails, and forgets a receiver reported gone', async () => {
-    const metricMark = addMetric.mock.calls.length;
+    const metricMark = counted.mark();
     const { sendAttempts } = runtime.dependencies.limits;
     const peers = await Promise.all(Array.from({ length: 6 }, (_, n) => Peer.join(`s${n}`)));
     const [publisher, starved, victim] = [peers[0]!, peers[1]!, peers[2]!];
@@ -337,7 +382,7 @@ describe('API Gateway refusing sends', () => {
     const doomed = await publish('doomed');
     for (const [index, peer] of peers.entries()) expect(idsIn(doomed[index]!), peer.name).toEqual(peer === starved ? [] : ['doomed']);
     expect(sends.injected.filter((injected) => idOf(injected.data) === 'doomed' && injected.connectionId === starved.connectionId)).toHaveLength(sendAttempts);
-    expect(metricSum('DeliveryFailures', metricMark)).toBe(1);
+    expect(counted.sum('DeliveryFailures', metricMark)).toBe(1);
 
     // Gone: the victim's subscription and connection go at once, its other subscriptions
     // through the cleanup; the others get the publish, counted with the victim still in.
@@ -347,7 +392,7 @@ describe('API Gateway refusing sends', () => {
       expect(idsIn(gone[index]!), peer.name).toEqual(peer === victim ? [] : ['gone']);
       if (peer !== victim) expect(clients(gone[index]!)).toEqual([6]);
     }
-    expect(metricSum('StaleReceivers', metricMark)).toBe(1);
+    expect(counted.sum('StaleReceivers', metricMark)).toBe(1);
     await eventually(async () => !(await connectionItems(runtime)).some((item) => JSON.stringify(item).includes(victim.connectionId)), 20_000, 'the victim forgotten');
     const after = await publish('after');
     for (const [index, peer] of peers.entries()) {
@@ -356,7 +401,7 @@ describe('API Gateway refusing sends', () => {
     }
 
     // No publish failed in the handler; everyone leaves and nothing is left.
-    expect(metricSum('HandlerErrors', metricMark)).toBe(0);
+    expect(counted.sum('HandlerErrors', metricMark)).toBe(0);
     sends.reset();
     await Promise.all(peers.map((peer) => peer.client.close()));
     await drainToEmpty('after the send faults');
@@ -369,7 +414,7 @@ describe('API Gateway refusing sends', () => {
 
 describe('the cleanup failing in the middle of a batch', () => {
   it('hands the failed record and every record after it to the cleanup again, and none before it', async () => {
-    const metricMark = addMetric.mock.calls.length;
+    const metricMark = counted.mark();
     const peers = await Promise.all(Array.from({ length: 10 }, (_, n) => Peer.join(`c${n}`)));
     for (const [index, peer] of peers.entries()) peer.send({ type: 'subscribe', topics: ['shared', `own-${index}`] });
     await barriers(peers);
@@ -412,9 +457,9 @@ describe('the cleanup failing in the middle of a batch', () => {
     expect(failed).toBe(3);
     // Lambda's ReportBatchItemFailures: the batch is retried from the first failed record.
     expect(queries).toEqual([1, 1, 2, 2, 2, 2, 2, 2, 2, 2]);
-    expect(metricSum('ConnectionsCleanedUp', metricMark)).toBe(10 + 5);
+    expect(counted.sum('ConnectionsCleanedUp', metricMark)).toBe(10 + 5);
     // Every subscription deleted exactly once: nothing dropped, nothing counted twice.
-    expect(metricSum('CleanupEdgesDeleted', metricMark)).toBe(10 * 3);
+    expect(counted.sum('CleanupEdgesDeleted', metricMark)).toBe(10 * 3);
     expect(gaveUp()).toEqual([]);
     console.log(`faults (cleanup): 10 removals in one batch, 3 failed once; Query per record ${queries.join(' ')}`);
   }, 120_000);

@@ -2,8 +2,8 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { tableDefinition } from '../../src/store/table.js';
-import { CommandCounter } from '../support/command-counter.js';
-import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
+import { CommandCounter } from '../../src/tools/command-counter.js';
+import { allItems, connectWithId, eventually, startTestRuntime } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
 let runtime: LocalRuntime;
@@ -18,12 +18,6 @@ afterAll(() => runtime?.stop());
 
 const subscriptionCount = async () => (await allItems(runtime)).filter((item) => (item['__edb_e__'] as { S?: string } | undefined)?.S === 'subscription').length;
 const onlyOrdersLeft = async () => (await allItems(runtime)).every((item) => (item['sk'] as { S: string }).S === '#order');
-
-async function connectionIdOf(topic: string): Promise<string> {
-  const mine = (await allItems(runtime)).filter((item) => (item['topic'] as { S?: string } | undefined)?.S === topic);
-  expect(mine).toHaveLength(1);
-  return (mine[0]!['connectionId'] as { S: string }).S;
-}
 
 async function subscriptionsLeft(connectionId: string): Promise<number> {
   const { reverseIndex } = tableDefinition;
@@ -80,11 +74,10 @@ describe('DynamoDB requests', () => {
     await Promise.all([newcomer, ...receivers].map((client) => client.next()));
     expect(counter.snapshot()).toEqual({ QueryCommand: 2, BatchWriteItemCommand: 1, UpdateItemCommand: 1 });
 
-    const leaving = await TestClient.connect(runtime.url);
+    const { client: leaving, connectionId } = await connectWithId(runtime);
     const topics = Array.from({ length: 10 }, (_, n) => `leaving-${n}`);
     leaving.send({ type: 'subscribe', topics });
     await eventually(async () => (await subscriptionCount()) === 21, 10_000, 'leaving subscribed');
-    const connectionId = await connectionIdOf('leaving-0');
     await runtime.poller.drained();
 
     counter.reset();

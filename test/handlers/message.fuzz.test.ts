@@ -1,16 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeFromClaim, scopeToContext } from '../../src/signaling/room-scope.js';
 import { limitsFromEnvironment, type Limits } from '../../src/config/limits.js';
+import { messageEvent } from '../../src/gateway/event-builders.js';
 import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
 import { messageHandler } from '../../src/handlers/message.js';
 import { isAnnounce } from '../../src/protocol/announce.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
-import { CommandCounter } from '../support/command-counter.js';
+import { CommandCounter } from '../../src/tools/command-counter.js';
+import { CountedMetrics } from '../support/metrics.js';
 import { canonical, expectedParse, frameArbitrary, type FrameKind } from '../support/fuzz-frames.js';
-import { allItems, startTestRuntime } from '../support/runtime.js';
+import { allItems, connectWithId, startTestRuntime } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
 /**
@@ -38,8 +38,7 @@ const socketFrames = 1_000;
 const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
 const runs = (numRuns: number) => ({ numRuns, endOnFailure: true, ...(seed !== undefined ? { seed } : {}) });
 
-const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
-const addDimension = vi.spyOn(Metrics.prototype, 'addDimension');
+const counted = CountedMetrics.start();
 
 interface Peer {
   readonly name: string;
@@ -81,21 +80,17 @@ beforeAll(async () => {
   ];
   peers = [];
   for (const spec of specs) {
-    const client = await TestClient.connect(runtime.url);
+    const { client, connectionId, connectedAt } = await connectWithId(runtime);
     // Each client's own barrier topic; its first echo also proves the subscription is stored.
     const topic = barrierTopic(spec.name);
     client.send({ type: 'subscribe', topics: [topic] });
     client.send({ type: 'publish', topic, n: 0 });
     await client.receivedCount(1);
-    const items = await allItems(runtime);
-    const item = items.find((candidate) => (candidate['topic'] as { S?: string } | undefined)?.S === topic);
-    const connectionId = (item!['connectionId'] as { S: string }).S;
-    const connection = items.find((candidate) => (candidate['pk'] as { S: string }).S === `c#${connectionId}`);
     peers.push({
       name: spec.name,
       client,
       connectionId,
-      connectedAt: Number((connection!['connectedAt'] as { N: string }).N),
+      connectedAt,
       ...(spec.rooms ? { rooms: spec.rooms } : {}),
       expected: [],
     });
@@ -251,41 +246,25 @@ function isPingRoute(frame: string): boolean {
   }
 }
 
-/** An event as the emulator builds it for a frame of `peer`. */
-function messageEvent(peer: Peer, frame: string, base64: boolean): WebSocketEvent {
+/** An event as the emulator builds it for a frame of `peer`, on the route `$default`. */
+function messageEventOf(peer: Peer, frame: string, base64: boolean): WebSocketEvent {
   const rooms = peer.rooms ? scopeToContext(scopeFromClaim(peer.rooms)) : undefined;
-  return {
-    requestContext: {
-      routeKey: '$default',
-      eventType: 'MESSAGE',
+  return messageEvent(
+    { apiId: 'local', stage: 'local', domainName: `127.0.0.1:${runtime.gateway.port}` },
+    {
       connectionId: peer.connectionId,
       connectedAt: peer.connectedAt,
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      messageId: randomUUID(),
-      domainName: `127.0.0.1:${runtime.gateway.port}`,
-      stage: 'local',
-      apiId: 'local',
-      messageDirection: 'IN',
-      identity: { sourceIp: '127.0.0.1' },
+      sourceIp: '127.0.0.1',
       ...(rooms !== undefined ? { authorizer: { principalId: peer.name, rooms } } : {}),
     },
-    body: base64 ? Buffer.from(frame, 'utf8').toString('base64') : frame,
-    isBase64Encoded: base64,
-  };
+    { body: base64 ? Buffer.from(frame, 'utf8').toString('base64') : frame, isBase64Encoded: base64, routeKey: '$default' },
+  );
 }
 
 function sortedJson(record: Readonly<Record<string, number>>): string {
   return JSON.stringify(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function metricCount(name: string, since = 0): number {
-  return addMetric.mock.calls.slice(since).filter(([metric]) => metric === name).length;
-}
-
-function reasonsSince(mark: number): string[] {
-  return addDimension.mock.calls.slice(mark).filter(([name]) => name === 'reason').map(([, value]) => value);
-}
 
 /**
  * Waits until every client has received what the model says, then compares frame for frame.
@@ -347,19 +326,19 @@ describe('the message handler under fuzzing', () => {
         // What the function receives: a base64 body is decoded as UTF-8, lone surrogates and all.
         const seen = base64 ? Buffer.from(frame, 'utf8').toString('utf8') : frame;
         const expectation = apply(peer, seen, false) as Expectation;
-        const metricMark = addMetric.mock.calls.length;
-        const dimensionMark = addDimension.mock.calls.length;
+        const metricMark = counted.mark();
+        const dimensionMark = counted.dimensionMark();
         counter.reset();
 
-        const result = await handler(messageEvent(peer, frame, base64));
+        const result = await handler(messageEventOf(peer, frame, base64));
 
         // Checked by hand and handed to expect only when wrong: ten thousand frames add up.
-        const reasons = reasonsSince(dimensionMark);
+        const reasons = counted.rejectionReasons(dimensionMark);
         const outcome = reasons[0] ?? 'accepted';
         outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
         const commands = counter.snapshot();
         const shown = `${JSON.stringify(seen.slice(0, 300))} (frame ${frameNumber}, ${kind}, from ${peer.name}${base64 ? ', base64' : ''})`;
-        if (result?.statusCode !== 200 || metricCount('HandlerErrors', metricMark) > 0) {
+        if (result?.statusCode !== 200 || counted.sum('HandlerErrors', metricMark) > 0) {
           expect.fail(`the handler answered ${JSON.stringify(result)} and counted an error for ${shown}`);
         }
         const refusedRight = expectation.reasons.length === 0 ? reasons.length === 0 : reasons.length === 1 && expectation.reasons.includes(reasons[0]!);
@@ -383,7 +362,7 @@ describe('the message handler under fuzzing', () => {
     );
     await checkDeliveries();
     await checkTable();
-    expect(metricCount('HandlerErrors')).toBe(0);
+    expect(counted.sum('HandlerErrors')).toBe(0);
     for (const outcome of ['accepted', 'not-json', 'too-deep', 'too-large', 'unknown-type', 'invalid-topics', 'forbidden-topic', 'too-many-subscriptions']) {
       expect(outcomes.get(outcome) ?? 0, outcome).toBeGreaterThan(10);
     }
@@ -407,17 +386,17 @@ describe('the message handler under fuzzing', () => {
       if (expectation.reasons.length > 0) expectedReasons.push([...expectation.reasons]);
       for (const [name, n] of Object.entries(expectation.commands)) expectedCommands.set(name, (expectedCommands.get(name) ?? 0) + n);
     }
-    const metricMark = addMetric.mock.calls.length;
-    const dimensionMark = addDimension.mock.calls.length;
+    const metricMark = counted.mark();
+    const dimensionMark = counted.dimensionMark();
     counter.reset();
 
     for (const { frame } of generated) sender.client.send(frame);
     await barrier(sender);
 
-    const reasons = reasonsSince(dimensionMark);
+    const reasons = counted.rejectionReasons(dimensionMark);
     expect(reasons).toHaveLength(expectedReasons.length);
     reasons.forEach((reason, index) => expect(expectedReasons[index], `frame refused as ${reason}`).toContain(reason));
-    expect(metricCount('HandlerErrors', metricMark)).toBe(0);
+    expect(counted.sum('HandlerErrors', metricMark)).toBe(0);
     expect(sender.client.closed).toBe(false);
     await checkDeliveries();
     // The barrier is one publish more: one Query.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/local/local-runtime.js';
+import { TestClient } from './test-client.js';
 
 /** A local runtime on the run's DynamoDB Local, with a table of its own and a free port. */
 export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -44,4 +45,16 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * A client of the runtime and the connection id API Gateway gave it, found through the
+ * emulator by a query parameter of the handshake (clients are never told their id).
+ */
+export async function connectWithId(runtime: LocalRuntime, query: Readonly<Record<string, string>> = {}): Promise<{ client: TestClient; connectionId: string; connectedAt: number }> {
+  const tag = randomUUID();
+  const client = await TestClient.connect(`${runtime.url}/?${new URLSearchParams({ ...query, 'test-client': tag })}`);
+  const connection = runtime.gateway.openConnections().find(({ queryStringParameters }) => queryStringParameters['test-client'] === tag);
+  if (!connection) throw new Error('the emulator has no open connection of the client that just connected');
+  return { client, connectionId: connection.connectionId, connectedAt: connection.connectedAt };
 }
