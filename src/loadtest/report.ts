@@ -1,4 +1,4 @@
-import type { LoadTestReport } from './load-test.js';
+import type { LoadTestReport } from './run.js';
 
 export function markdownReport(report: LoadTestReport, threshold: number): string {
   const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(1));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateOurs, estimatePredecessor, trafficOf } from '../../src/bench/cost-model.js';
+import { estimateOurs, estimatePredecessor, trafficOf } from '../../src/bench/cost/run.js';
 
 const workload = { connections: 1_000, rooms: 500, hours: 730, sessionMinutes: 60 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { runDisconnectBench } from '../../src/bench/disconnect-bench.js';
-import { checkTargets } from '../../src/bench/disconnect-report.js';
+import { runDisconnectBench } from '../../src/bench/disconnect/run.js';
+import { checkTargets } from '../../src/bench/disconnect/report.js';
 
 describe('bench:disconnect --quick', () => {
   it('keeps our disconnect flat at the model minimum while the predecessor’s Scan grows past 10×', async () => {

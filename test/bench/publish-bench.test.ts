@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CapacityMeter } from '../../src/bench/capacity-meter.js';
-import { measureFanOut } from '../../src/bench/publish-bench.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/bench/reference-server.js';
+import { measureFanOut } from '../../src/bench/publish/run.js';
+import { CommandCounter } from '../../src/tools/command-counter.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/tools/reference-server.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
 
@@ -14,7 +14,7 @@ afterAll(() => Promise.all([runtime?.stop(), reference?.stop()]));
 
 describe('bench:publish', () => {
   it('measures fan-out latency on both servers, and one strongly consistent Query (one read unit up to 4 KB) per publish on ours', async () => {
-    const meter = new CapacityMeter(runtime.dependencies.dynamoDb);
+    const meter = new CommandCounter(runtime.dependencies.dynamoDb, { consumedCapacity: true });
     const theirs = await measureFanOut({ name: 'reference', url: reference.url }, 10, 5);
     const ours = await measureFanOut(
       {

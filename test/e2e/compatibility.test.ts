@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
-import { startReferenceServer, type ReferenceServer } from '../../src/bench/reference-server.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/tools/reference-server.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { settled, TestClient } from '../support/test-client.js';
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/config/limits.js';
 import { audienceOf } from '../../src/signaling/audience.js';
 import { subscribe, unsubscribe } from '../../src/signaling/subscribe.js';
-import { CommandCounter } from '../support/command-counter.js';
+import { CommandCounter } from '../../src/tools/command-counter.js';
 import { createTestTable, type TestTable } from '../support/table.js';
 
 let table: TestTable;

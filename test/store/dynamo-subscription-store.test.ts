@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/config/limits.js';
 import { UnprocessedItemsError } from '../../src/store/batch-retry.js';
 import { nowInSeconds } from '../../src/store/expiry.js';
-import { CommandCounter } from '../support/command-counter.js';
+import { CommandCounter } from '../../src/tools/command-counter.js';
 import { createTestTable, type TestTable } from '../support/table.js';
 
 let table: TestTable;

@@ -1,47 +1,33 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { GatewayTimingMode } from '../local/gateway-timing.js';
-import { startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { startLocalRuntime } from '../local/local-runtime.js';
-import { CapacityMeter } from './capacity-meter.js';
-import { joinTable, measureJoins, stopAllPools, type JoinRow } from './join-bench.js';
-import { startReferenceServer } from './reference-server.js';
+import type { GatewayTimingMode } from '../../local/gateway-timing.js';
+import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { startLocalRuntime } from '../../local/local-runtime.js';
+import { defineCli, type CliValues } from '../../tools/cli.js';
+import { CommandCounter } from '../../tools/command-counter.js';
+import { startReferenceServer } from '../../tools/reference-server.js';
+import { joinTable, markdownReport } from './report.js';
+import { measureJoins, stopAllPools, type JoinRow } from './run.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const usage = `npm run bench:join -- [--quick] [--trials N] [--timeout MS] [--out DIR]
-
-  Rooms of 2, 4 and 8 unmodified y-webrtc peers (Node processes, @roamhq/wrtc) open one room
+const cli = defineCli({
+  synopsis: 'npm run bench:join -- [--quick] [--trials N] [--timeout MS] [--out DIR]',
+  about: `  Rooms of 2, 4 and 8 unmodified y-webrtc peers (Node processes, @roamhq/wrtc) open one room
   at the same moment; how many sync and how fast, against y-webrtc's bin/server.js and this
-  server (local runtime, GATEWAY_TIMING in-order and aws), side by side in one run.
+  server (local runtime, GATEWAY_TIMING in-order and aws), side by side in one run.`,
+  options: {
+    quick: { type: 'boolean', description: 'rooms of 2 and 4, 3 trials each' },
+    trials: { type: 'integer', min: 1, description: 'trials per room size and server (default 10)' },
+    timeout: { type: 'integer', min: 1_000, default: 15_000, description: 'ms a room may take to sync before the trial counts as failed (default 15000)' },
+    out: { type: 'string', description: 'where to write join.md (default docs/bench, quick .test-artifacts/bench)' },
+  },
+});
 
-  --quick       rooms of 2 and 4, 3 trials each
-  --trials      trials per room size and server (default 10)
-  --timeout     ms a room may take to sync before the trial counts as failed (default 15000)
-  --out         where to write join.md (default docs/bench, quick .test-artifacts/bench)`;
-
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      trials: { type: 'string' },
-      timeout: { type: 'string', default: '15000' },
-      out: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const trials = Number(values.trials ?? (values.quick ? 3 : 10));
-  const timeoutMs = Number(values.timeout);
-  if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(timeoutMs) || timeoutMs < 1_000) {
-    console.error(`--trials must be a positive integer and --timeout at least 1000\n\n${usage}`);
-    return 2;
-  }
+async function main(values: CliValues<typeof cli>): Promise<number> {
+  const trials = values.trials ?? (values.quick ? 3 : 10);
+  const timeoutMs = values.timeout;
   const sizes = values.quick ? [2, 4] : [2, 4, 8];
   const out = values.out ?? (values.quick ? '.test-artifacts/bench' : 'docs/bench');
   const log = (line: string) => console.log(line);
@@ -61,7 +47,7 @@ async function main(): Promise<number> {
     for (const gatewayTiming of ['in-order', 'aws'] as const satisfies readonly GatewayTimingMode[]) {
       const runtime = await startLocalRuntime({ settings: { port: 0, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
       try {
-        const meter = new CapacityMeter(runtime.dependencies.dynamoDb);
+        const meter = new CommandCounter(runtime.dependencies.dynamoDb, { consumedCapacity: true });
         const name = `this server, ${gatewayTiming === 'aws' ? `AWS timing (seed ${runtime.timing.seed})` : 'default timing'}`;
         for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, size, trials, timeoutMs, log));
       } finally {
@@ -71,11 +57,7 @@ async function main(): Promise<number> {
     const table = joinTable(rows);
     log(`\n${table}`);
     mkdirSync(out, { recursive: true });
-    writeFileSync(
-      join(out, 'join.md'),
-      `# bench:join\n\n\`npm run bench:join${values.quick ? ' -- --quick' : ''}\`, ${new Date().toISOString().slice(0, 10)}, ` +
-        `${trials} trials per row, timeout ${timeoutMs} ms, JOIN_ORDER=${process.env['JOIN_ORDER'] || 'room'}.\n\n${table}\n`,
-    );
+    writeFileSync(join(out, 'join.md'), markdownReport(table, { quick: values.quick, trials, timeoutMs, joinOrder: process.env['JOIN_ORDER'] || 'room' }));
     log(`\nwritten to ${join(out, 'join.md')}`);
     const failed = rows.filter((row) => row.target !== 'y-webrtc bin/server.js' && row.synced < row.trials);
     return failed.length === 0 ? 0 : 1;
@@ -100,5 +82,6 @@ async function inLoopbackNamespace(): Promise<number | undefined> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 130)));
 }
 
-const reexec = await inLoopbackNamespace();
-process.exitCode = reexec ?? (await main());
+// Checked before the namespace, so that --help or a typo never starts it.
+const parsed = cli.parse(process.argv.slice(2));
+process.exitCode = parsed.ok ? ((await inLoopbackNamespace()) ?? (await main(parsed.values))) : parsed.exitCode;

@@ -1,4 +1,5 @@
-import { LatencyRecorder, type Percentiles } from './latency-window.js';
+import type { Percentiles } from '../tools/stats.js';
+import { LatencyRecorder } from './latency-recorder.js';
 import { SimulatedPeer } from './simulated-peer.js';
 
 export interface LoadTestOptions {

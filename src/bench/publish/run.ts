@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { percentile } from '../loadtest/latency-window.js';
+import { ascending, mean, percentile } from '../../tools/stats.js';
 
 export interface FanOutTarget {
   readonly name: string;
@@ -91,14 +91,14 @@ export async function measureFanOut(target: FanOutTarget, receivers: number, pub
       latencies.push(latency);
     }
     const extra = target.onMeasureEnd?.(publishes) ?? {};
-    latencies.sort((a, b) => a - b);
+    const sorted = ascending(latencies);
     return {
       server: target.name,
       receivers,
       publishes,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
-      meanMs: latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      meanMs: mean(sorted),
       extra,
     };
   } finally {

@@ -1,14 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultLimits } from '../config/limits.js';
-import { ensureTable } from '../local/create-table.js';
-import { forEachBounded } from '../signaling/bounded.js';
-import { cleanUpConnection } from '../signaling/cleanup.js';
-import { DynamoSubscriptionStore } from '../store/dynamo-subscription-store.js';
-import { createSignalingService, type SignalingService } from '../store/entities.js';
-import { expiryOf } from '../store/expiry.js';
-import { CapacityMeter, type CapacityReading } from './capacity-meter.js';
+import { defaultLimits } from '../../config/limits.js';
+import { ensureTable } from '../../local/create-table.js';
+import { forEachBounded } from '../../signaling/bounded.js';
+import { cleanUpConnection } from '../../signaling/cleanup.js';
+import { DynamoSubscriptionStore } from '../../store/dynamo-subscription-store.js';
+import { createSignalingService, type SignalingService } from '../../store/entities.js';
+import { expiryOf } from '../../store/expiry.js';
+import { CommandCounter, type CapacityReading } from '../../tools/command-counter.js';
+import { mean } from '../../tools/stats.js';
 import { PredecessorStore } from './predecessor-store.js';
 
 export interface DisconnectBenchOptions {
@@ -77,7 +78,7 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
   const ours = new DynamoSubscriptionStore(service, defaultLimits);
   const predecessor = new PredecessorStore(client, `bench-predecessor-${suffix}`);
   await predecessor.createTable();
-  const meter = new CapacityMeter(client);
+  const meter = new CommandCounter(client, { consumedCapacity: true });
 
   const results: DisconnectMeasurement[] = [];
   let seeded = 0;
@@ -125,7 +126,7 @@ interface Run {
   readonly milliseconds: number;
 }
 
-async function measure(meter: CapacityMeter, work: () => Promise<unknown>): Promise<Run> {
+async function measure(meter: CommandCounter, work: () => Promise<unknown>): Promise<Run> {
   meter.reset();
   const started = performance.now();
   await work();
@@ -133,19 +134,19 @@ async function measure(meter: CapacityMeter, work: () => Promise<unknown>): Prom
 }
 
 function summarize(design: DisconnectMeasurement['design'], tableSize: number, topics: number, runs: readonly Run[]): DisconnectMeasurement {
-  const mean = (pick: (run: Run) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
-  const readUnits = mean((run) => run.reading.readUnits);
-  const writeUnits = mean((run) => run.reading.writeUnits);
+  const meanOf = (pick: (run: Run) => number) => mean(runs.map(pick));
+  const readUnits = meanOf((run) => run.reading.readUnits);
+  const writeUnits = meanOf((run) => run.reading.writeUnits);
   return {
     design,
     tableSize,
     topics,
-    requests: mean((run) => run.reading.requests),
+    requests: meanOf((run) => run.reading.requests),
     readUnits,
     writeUnits,
-    indexWriteUnits: mean((run) => run.reading.indexWriteUnits),
+    indexWriteUnits: meanOf((run) => run.reading.indexWriteUnits),
     capacityUnits: readUnits + writeUnits,
-    milliseconds: mean((run) => run.milliseconds),
+    milliseconds: meanOf((run) => run.milliseconds),
   };
 }
 

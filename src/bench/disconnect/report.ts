@@ -1,5 +1,5 @@
-import { modelMinimumUnits, type DisconnectMeasurement } from './disconnect-bench.js';
-import { logLogChart } from './svg-chart.js';
+import { logLogChart } from '../../tools/svg-chart.js';
+import { modelMinimumUnits, type DisconnectMeasurement } from './run.js';
 
 export interface TargetCheck {
   readonly target: string;
@@ -76,6 +76,29 @@ export function disconnectChart(results: readonly DisconnectMeasurement[]): stri
     yLabel: 'read + write capacity units',
     series,
   });
+}
+
+/** disconnect.md: how the figures were measured, the chart, the table and the checks. */
+export function markdownReport(table: string, checks: readonly TargetCheck[], run: { peersPerRoom: number; repetitions: number; quick: boolean }): string {
+  return `# Disconnect cost against table size
+
+Written by \`npm run bench:disconnect${run.quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} (DynamoDB Local,
+other connections in rooms of ${run.peersPerRoom}, mean of ${run.repetitions} disconnects per row). T is the number of
+subscriptions of *other* connections in the table; k the topics of the connection that disconnects.
+Capacity units are what DynamoDB reported with \`ReturnConsumedCapacity: 'INDEXES'\`.
+
+- **this design**: \`DeleteItem\` of the connection item (the disconnect function), then the
+  cleanup's \`Query\` on gsi1 and \`BatchWriteItem\` deletes of its subscriptions.
+- **predecessor**: one item per topic holding a string set of connection ids; the disconnect
+  \`Scan\`s every page of the table for the connection's topics and sends one \`UpdateItem\`
+  (\`DELETE receivers\`) per topic found.
+
+![capacity units per disconnect](disconnect.svg)
+
+${table}
+
+${checksTable(checks)}
+`;
 }
 
 function round(value: number): string {

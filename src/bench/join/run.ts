@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { percentile } from '../loadtest/latency-window.js';
-import type { CapacityMeter } from './capacity-meter.js';
+import type { CommandCounter } from '../../tools/command-counter.js';
+import { ascending, percentile } from '../../tools/stats.js';
 import { joinPeerReportPrefix, type JoinPeerCommand, type JoinPeerReport } from './join-peer.js';
 
 const peerScript = fileURLToPath(new URL('./join-peer.ts', import.meta.url));
@@ -15,11 +15,11 @@ export async function stopAllPools(): Promise<void> {
   await Promise.all([...running].map((pool) => pool.stop()));
 }
 
-/** A signaling server under test. `meter` counts its DynamoDB capacity, when it has DynamoDB. */
+/** A signaling server under test. `meter` counts its DynamoDB capacity (`consumedCapacity: true`), when it has DynamoDB. */
 export interface JoinTarget {
   readonly name: string;
   readonly url: string;
-  readonly meter?: CapacityMeter;
+  readonly meter?: CommandCounter;
 }
 
 export interface JoinRow {
@@ -153,31 +153,15 @@ export async function measureJoins(
     if (result.direct) direct++;
     progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}`);
   }
-  times.sort((a, b) => a - b);
+  const sorted = ascending(times);
   const joins = peers * trials;
   return {
     target: target.name,
     peers,
     trials,
-    synced: times.length,
+    synced: sorted.length,
     direct,
-    syncedMs: { p50: percentile(times, 0.5), p99: percentile(times, 0.99) },
+    syncedMs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) },
     ...(target.meter ? { perJoin: { readUnits: readUnits / joins, writeUnits: writeUnits / joins, requests: requests / joins } } : {}),
   };
-}
-
-export function joinTable(rows: readonly JoinRow[]): string {
-  const header = [
-    '| server | peers | synced | every pair direct | room synced p50 / p99 | DynamoDB per joining peer |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ];
-  const ms = (value: number) => (Number.isNaN(value) ? '–' : `${Math.round(value)} ms`);
-  return [
-    ...header,
-    ...rows.map(
-      (row) =>
-        `| ${row.target} | ${row.peers} | ${row.synced}/${row.trials} | ${row.direct}/${row.trials} | ${ms(row.syncedMs.p50)} / ${ms(row.syncedMs.p99)} | ` +
-        `${row.perJoin ? `${row.perJoin.readUnits.toFixed(1)} RCU, ${row.perJoin.writeUnits.toFixed(1)} WCU, ${row.perJoin.requests.toFixed(1)} requests` : '–'} |`,
-    ),
-  ].join('\n');
 }

@@ -1,0 +1,37 @@
+import { defineCli } from '../../tools/cli.js';
+import { prices } from './prices.js';
+import { costReport } from './report.js';
+import { estimateOurs, estimatePredecessor, trafficOf, type Workload } from './run.js';
+
+const cli = defineCli({
+  synopsis: 'npm run cost -- --connections N --rooms M [--hours H] [--session-minutes S] [--json]',
+  options: {
+    connections: { type: 'number', above: 0, required: true, description: 'connections open at the same time, on average' },
+    rooms: { type: 'number', above: 0, required: true, description: 'rooms they are spread over' },
+    hours: { type: 'number', above: 0, default: 730, description: 'hours a month at that load (default 730: always)' },
+    'session-minutes': { type: 'number', above: 0, default: 60, description: 'average connection length (default 60, at most 120 on API Gateway)' },
+    json: { type: 'boolean', description: 'print the estimate as JSON' },
+  },
+});
+
+function main(): number {
+  const parsed = cli.parse(process.argv.slice(2));
+  if (!parsed.ok) return parsed.exitCode;
+  const { values } = parsed;
+  const workload: Workload = {
+    connections: values.connections,
+    rooms: values.rooms,
+    hours: values.hours,
+    sessionMinutes: Math.min(120, values['session-minutes']),
+  };
+  const ours = estimateOurs(workload);
+  const predecessor = estimatePredecessor(workload);
+  if (values.json) {
+    console.log(JSON.stringify({ workload, prices, traffic: trafficOf(workload), ours, predecessor }, null, 2));
+    return 0;
+  }
+  console.log(costReport(workload, ours, predecessor));
+  return 0;
+}
+
+process.exitCode = main();
