@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { freePort } from '../../src/local/free-port.js';
-import { runLoadTest, type Progress } from '../../src/loadtest/load-test.js';
+import { runLoadTest, type Progress } from '../../src/loadtest/run.js';
 import { isLoopbackUrl } from '../../src/loadtest/target.js';
 import { connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
 
