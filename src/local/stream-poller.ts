@@ -6,7 +6,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { jitter } from '../store/batch-retry.js';
+import { jitter } from '../shared/delay.js';
 import { DrainWatch } from './drain-watch.js';
 import { matchesFilter, type FilterPattern } from './event-filter.js';
 import { lambdaContext } from './lambda-context.js';

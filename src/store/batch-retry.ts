@@ -26,6 +26,3 @@ export class UnprocessedItemsError extends Error {
     super(`${count} items still unprocessed after ${attempts} batch write attempts`);
   }
 }
-
-// TODO(issue 10): the stream poller still imports these from here.
-export { jitter, sleep } from '../shared/delay.js';
