@@ -29,6 +29,21 @@ const maxConnectionSeconds = 20;
 // y-webrtc gives up on a signaling connection that stays silent for 30 s: later than that a client would notice.
 const echoTimeoutMs = 30_000;
 
+/** How long a session stays after its goodbye came back. */
+const minLingerMs = 1_000;
+const maxLingerMs = 3_000;
+/**
+ * Floors as shares of the possible deliveries (see the test), so that they keep their
+ * strength whatever the machine's pace. On this 2-core machine at a load average of 6 (other
+ * test runs beside it), two runs had 99.6 and 99.8 % of them arrive, 50 and 53 % checked: a
+ * miss is rare because a receiver stays on at its own pace. 95 % leaves room for a busier
+ * machine, yet a loss of 5 % of the deliveries fails it. The checked share is bounded by the
+ * goodbyes (nothing follows them to show they were posted); at 30 % well over a hundred of
+ * the possible deliveries are each required to arrive.
+ */
+const minDeliveredShare = 0.95;
+const minCheckedShare = 0.3;
+
 let runtime: LocalRuntime;
 const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
 
@@ -57,8 +72,12 @@ interface Session {
   readonly vanishes: boolean;
   /** When its own announce came back: its subscription was stored. */
   joinedAt?: number;
+  /** When it sent its goodbye, its last publish. */
+  quietAt?: number;
   /** When it started to leave. */
   leftAt?: number;
+  /** Its slowest publish, from the send to its own copy: the server's pace as it saw it. */
+  slowestEchoMs: number;
   readonly received: Set<string>;
 }
 
@@ -81,7 +100,7 @@ async function runSession(client: number): Promise<void> {
   // Half of the vanishing sessions are alone in a room: nobody publishes there, so no 410 finds
   // them and only TTL can reap them.
   const room = vanishes && Math.random() < 0.5 ? `soak-alone-${client}-${sessions.length}` : `soak-${Math.floor(Math.random() * rooms)}`;
-  const session: Session = { room, vanishes, received: new Set() };
+  const session: Session = { room, vanishes, received: new Set(), slowestEchoMs: 0 };
   sessions.push(session);
   const peer = randomUUID();
   const socket = new WebSocket(`${runtime.url}/${session.vanishes ? '?vanish' : ''}`);
@@ -153,6 +172,7 @@ async function runSession(client: number): Promise<void> {
     messagesSent++;
     const ok = await echoed;
     waiting.delete(id);
+    if (ok) session.slowestEchoMs = Math.max(session.slowestEchoMs, Date.now() - record.sentAt);
     if (ok && previous) previous.completedAt = Date.now();
     previous = record;
     published.push(record);
@@ -185,7 +205,11 @@ async function runSession(client: number): Promise<void> {
   // The goodbye completes the publish before it (see Published.completedAt); it is not checked itself.
   if (ok) {
     await sleep(between(200, 600));
+    session.quietAt = Date.now();
     await publish('bye');
+    // It stays a moment, as a peer does, so that what others sent before its goodbye has time
+    // to arrive, at the pace the server keeps: twice its own slowest round trip.
+    await sleep(Math.min(maxLingerMs, Math.max(minLingerMs, 2 * session.slowestEchoMs)));
   }
 
   leaving = true;
@@ -244,23 +268,40 @@ describe('soak', () => {
       expect(Number((item['expiresAt'] as { N: string }).N), JSON.stringify(item)).toBeLessThanOrEqual(latestExpiry);
     }
 
-    // Every publish sent while a well-behaved client was in the room reached it.
+    // Checked deliveries: a publish posted (the publisher's next publish had come back) before
+    // a well-behaved session of its room left, that had joined (its own announce had come back)
+    // before it was sent. Every one must have arrived.
+    // Possible deliveries: every publish sent, to every other well-behaved session of its room
+    // that had joined before it was sent and had not sent its goodbye yet. Those stayed on for
+    // twice their slowest round trip after it, so the server's pace cannot excuse a miss;
+    // the floors below hold the arrived and checked shares of them.
     let checked = 0;
+    let possible = 0;
+    let delivered = 0;
+    let checkedPossible = 0;
     for (const message of published) {
-      if (message.completedAt === undefined) continue;
       for (const session of sessions) {
         if (session === message.session || session.room !== message.room || session.vanishes) continue;
-        if (session.joinedAt === undefined || session.leftAt === undefined) continue;
-        if (session.joinedAt < message.sentAt && message.completedAt < session.leftAt) {
+        if (session.joinedAt === undefined || session.leftAt === undefined || !(session.joinedAt < message.sentAt)) continue;
+        const arrived = session.received.has(message.id);
+        const isChecked = message.completedAt !== undefined && message.completedAt < session.leftAt;
+        if (isChecked) {
           checked++;
-          if (!session.received.has(message.id)) errors.push(`${message.id} did not reach a client in ${message.room}`);
+          if (!arrived) errors.push(`${message.id} did not reach a client in ${message.room}`);
+        }
+        if (session.quietAt !== undefined && message.sentAt < session.quietAt) {
+          possible++;
+          if (arrived) delivered++;
+          if (isChecked) checkedPossible++;
         }
       }
     }
     const vanished = sessions.filter((session) => session.vanishes).length;
+    const share = (n: number) => `${((100 * n) / Math.max(1, possible)).toFixed(1)} %`;
     console.log(
       `soak: ${clientCount} clients, ${connectionsMade} connections (${vanished} vanished without $disconnect), ` +
-        `${messagesSent} messages sent, ${framesReceived} frames received, ${checked} deliveries checked, ` +
+        `${messagesSent} messages sent, ${framesReceived} frames received, ${possible} possible deliveries (${delivered} arrived, ` +
+        `${share(delivered)}; ${checkedPossible} checked, ${share(checkedPossible)}; ${checked} checked in all), ` +
         `churn ${((churnEnded - started) / 1000).toFixed(1)} s, at most ${maxItems} items, table empty ${(emptyAfter / 1000).toFixed(1)} s after the churn ` +
         `(${metricSum('StaleReceivers')} stale receivers removed on 410, ${metricSum('ConnectionsReapedByTtl')} connections reaped by TTL), ` +
         `${metricSum('DeliveryFailures')} delivery failures, ${metricSum('HandlerErrors')} handler errors, ` +
@@ -272,12 +313,12 @@ describe('soak', () => {
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
     if (errors.length > 0) console.log(`soak errors by kind: ${[...kinds].map(([kind, n]) => `${n}× ${kind}`).join('; ')}`);
+    expect(possible).toBeGreaterThan(clientCount / 2);
+    expect(delivered / possible, `${delivered} of ${possible} possible deliveries arrived`).toBeGreaterThanOrEqual(minDeliveredShare);
+    expect(checkedPossible / possible, `${checkedPossible} of ${possible} possible deliveries checked`).toBeGreaterThanOrEqual(minCheckedShare);
     expect(errors.slice(0, 20)).toEqual([]);
     expect(left).toEqual([]);
     expect(connectionsMade).toBeGreaterThan(clientCount);
-    // How many publishes fit into the churn depends on the machine (one Node process plays API
-    // Gateway and every Lambda); each one checked must have reached all its room's members.
-    expect(checked).toBeGreaterThan(20);
     expect(metricSum('HandlerErrors')).toBe(0);
     // Both ways a vanished connection goes were taken: a publish met it (410), or TTL expired it.
     expect(metricSum('StaleReceivers')).toBeGreaterThan(0);
