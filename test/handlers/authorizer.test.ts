@@ -4,6 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretKeyMaxAgeSeconds } from '../../src/auth/secret-key.js';
+import { requestAuthorizerEvent } from '../../src/gateway/event-builders.js';
+import { CountedMetrics } from '../support/metrics.js';
 import { hs256Token, testAudience, testIssuer } from '../support/tokens.js';
 
 /**
@@ -66,31 +68,26 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 const loggedErrors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
 
-/** HandlerErrors counted since the handler module was loaded (it raises the deployed alarm). */
-async function handlerErrorsCounted(): Promise<number> {
-  const { metrics, metricNames } = await import('../../src/handlers/observability.js');
-  return addMetricCalls(metrics).filter(([name]) => name === metricNames.handlerErrors).length;
-}
+const counted = CountedMetrics.start();
+let containerStart = 0;
 
-function addMetricCalls(metrics: { addMetric: unknown }): unknown[][] {
-  return vi.isMockFunction(metrics.addMetric) ? metrics.addMetric.mock.calls : [];
+/** HandlerErrors counted since the container started (it raises the deployed alarm). */
+async function handlerErrorsCounted(): Promise<number> {
+  return counted.sum('HandlerErrors', containerStart);
 }
 
 async function freshHandler(): Promise<(event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>> {
-  const { metrics } = await import('../../src/handlers/observability.js');
-  vi.spyOn(metrics, 'addMetric');
+  containerStart = counted.mark();
   // The Lambda entry point, built from the environment as on AWS.
   return (await import('../../src/lambda/authorizer.js')).handler;
 }
 
 function connectEvent(token: string): APIGatewayRequestAuthorizerEvent {
-  return {
-    type: 'REQUEST',
-    methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abc/production/$connect',
-    headers: {},
-    queryStringParameters: { token },
-    requestContext: { requestId: 'request-1' },
-  } as unknown as APIGatewayRequestAuthorizerEvent;
+  return requestAuthorizerEvent(
+    { apiId: 'abc', stage: 'production', domainName: 'abc.execute-api.us-east-1.amazonaws.com', region: 'us-east-1', accountId: '123456789012' },
+    { connectionId: 'connection-1', connectedAt: Date.now(), sourceIp: '192.0.2.1' },
+    { query: { token }, requestId: 'request-1' },
+  );
 }
 
 const effectOf = (result: APIGatewayAuthorizerResult) => result.policyDocument.Statement[0]!.Effect;

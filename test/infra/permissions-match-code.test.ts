@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { connectEvent, disconnectEvent, messageEvent } from '../../src/gateway/event-builders.js';
 import type { WebSocketEvent } from '../../src/gateway/websocket-event.js';
 import { defaultLimits } from '../../src/config/limits.js';
 import { cleanupHandler } from '../../src/handlers/cleanup.js';
@@ -60,25 +61,13 @@ async function as<T>(name: SignalingFunctionName, run: () => Promise<T>): Promis
   }
 }
 
+const api = { apiId: 'test', stage: 'test', domainName: '127.0.0.1' };
+
 function webSocketEvent(connectionId: string, routeKey: string, body?: unknown): WebSocketEvent {
-  const now = Date.now();
-  return {
-    requestContext: {
-      routeKey,
-      eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
-      connectionId,
-      requestId: randomUUID(),
-      domainName: '127.0.0.1',
-      stage: 'test',
-      apiId: 'test',
-      connectedAt: now,
-      requestTimeEpoch: now,
-      messageDirection: 'IN',
-      identity: { sourceIp: '127.0.0.1' },
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    isBase64Encoded: false,
-  };
+  const connection = { connectionId, connectedAt: Date.now(), sourceIp: '127.0.0.1' };
+  if (routeKey === '$connect') return connectEvent(api, connection);
+  if (routeKey === '$disconnect') return disconnectEvent(api, connection, { statusCode: 1000, reason: '' });
+  return messageEvent(api, connection, { body: JSON.stringify(body), routeKey });
 }
 
 function connectionRemoved(connectionId: string): DynamoDBStreamEvent {
