@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { median } from '../../src/tools/stats.js';
 import { functionBundle, handlerEntry, projectRoot, runtimeProvidedModules } from '../parts/bundling.js';
 import { lambdaFunctionNames, type LambdaFunctionName } from '../parts/function-names.js';
 
@@ -74,12 +75,6 @@ function importOnce(file: string, nodeOptions: readonly string[]): ImportTiming 
     encoding: 'utf8',
   });
   return JSON.parse(output) as ImportTiming;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Variant {
