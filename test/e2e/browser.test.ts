@@ -26,6 +26,8 @@ import { startPeer, startSignalingServer, type Peer, type SignalingServer } from
 const namespace = vethNamespaceAvailable();
 const artifacts = fileURLToPath(new URL('../../.test-artifacts/browser/', import.meta.url));
 const readmeScreenshot = fileURLToPath(new URL('../../docs/images/demo.png', import.meta.url));
+/** A message's way (signaling round trip, or an edit over an open data channel): seconds, as a user waits. */
+const messageMs = 5_000;
 
 // Skipped only on a developer's machine without Chromium; .ci/run installs it, and in CI it must run.
 describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Chromium (${namespace ? 'veth namespace' : 'host network'})`, () => {
@@ -57,7 +59,7 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
 
   /** Waits until the server has routed the page's own announce back to it: it is in the room. */
   function inRoom(page: DemoPage): Promise<unknown> {
-    return page.until((state) => state.signaling === 'connected' && state.inRoom, 'own announce routed back');
+    return page.until((state) => state.signaling === 'connected' && state.inRoom, 'own announce routed back', messageMs);
   }
 
   /** Adds server and page output to a failure. */
@@ -89,12 +91,12 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
       await b.until((s) => s.peers === 1, 'WebRTC peer');
 
       await a.type('Hello from browser A.');
-      await b.until((s) => s.text === 'Hello from browser A.', "A's text");
+      await b.until((s) => s.text === 'Hello from browser A.', "A's text", messageMs);
       expect(await b.textAreaValue()).toBe('Hello from browser A.');
 
       await b.type('\nAnd hello back from browser B.');
       const both = 'Hello from browser A.\nAnd hello back from browser B.';
-      await a.until((s) => s.text === both, "B's text");
+      await a.until((s) => s.text === both, "B's text", messageMs);
       expect(await a.textAreaValue()).toBe(both);
       expect(await a.page.locator('#peer-count').textContent()).toBe('peers: 1');
 
@@ -126,9 +128,9 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
       await a.until((s) => s.peers === 1 && s.encrypted, 'WebRTC peer');
       await b.until((s) => s.peers === 1, 'WebRTC peer');
       await a.type('secret plan');
-      await b.until((s) => s.text === 'secret plan', "A's text");
+      await b.until((s) => s.text === 'secret plan', "A's text", messageMs);
       await b.type(', agreed');
-      await a.until((s) => s.text === 'secret plan, agreed', "B's text");
+      await a.until((s) => s.text === 'secret plan, agreed', "B's text", messageMs);
 
       // Same room on the server, so it got every (encrypted) announce, and could decrypt none.
       await inRoom(intruder);
@@ -146,13 +148,14 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
       peers.push(node);
       const browser = await open('browser', room);
 
-      await browser.until((s) => s.peers === 1, 'WebRTC peer');
+      // The Node peer's process starts in this wait too (Node, tsx, wrtc): a process start's 20 s, as before.
+      await browser.until((s) => s.peers === 1, 'WebRTC peer', 20_000);
       await node.until((s) => s.connectedPeers === 1, 'WebRTC peer');
 
       await browser.type('typed in Chromium');
-      await node.until((s) => s.text === 'typed in Chromium', "the browser's text");
+      await node.until((s) => s.text === 'typed in Chromium', "the browser's text", messageMs);
       node.send({ cmd: 'append', text: ', appended in Node' });
-      await browser.until((s) => s.text === 'typed in Chromium, appended in Node', "the Node peer's text");
+      await browser.until((s) => s.text === 'typed in Chromium, appended in Node', "the Node peer's text", messageMs);
       expect(await browser.textAreaValue()).toBe('typed in Chromium, appended in Node');
     });
   });

@@ -123,7 +123,8 @@ export class DemoPage {
     if (options.password) url.searchParams.set('password', options.password);
     url.hash = encodeURIComponent(room);
     await page.goto(url.toString());
-    await page.waitForFunction(() => 'yDemo' in globalThis, undefined, { timeout: 15_000 });
+    // A page load, as a user waits for it (the bundle is built when the server starts).
+    await page.waitForFunction(() => 'yDemo' in globalThis, undefined, { timeout: 10_000 });
     return demo;
   }
 
@@ -131,8 +132,11 @@ export class DemoPage {
     return this.page.evaluate(() => (globalThis as unknown as { yDemo: { state(): DemoState } }).yDemo.state());
   }
 
-  /** Polls the page until `check` holds for its state, and returns that state. */
-  async until(check: (state: DemoState) => boolean, what: string, timeoutMs = 20_000): Promise<DemoState> {
+  /**
+   * Polls the page until `check` holds for its state, and returns that state. The default
+   * allows a WebRTC connection in Chromium on a loaded 2-core machine (~10 s).
+   */
+  async until(check: (state: DemoState) => boolean, what: string, timeoutMs = 10_000): Promise<DemoState> {
     const deadline = Date.now() + timeoutMs;
     let last: DemoState | undefined;
     for (;;) {

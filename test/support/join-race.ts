@@ -50,7 +50,8 @@ export async function joinRace(url: string, topic: string, gapMs: number, settle
 }
 
 async function untilHeard(client: TestClient, peerId: string): Promise<void> {
-  for (let count = 1; !heard(client, peerId); count++) await client.receivedCount(count, 20_000);
+  // Its own announce coming back is a round trip: seconds, as a y-webrtc user waits.
+  for (let count = 1; !heard(client, peerId); count++) await client.receivedCount(count, 5_000);
 }
 
 /** Runs `work` over `items`, at most `concurrency` at a time, keeping the results in order. */

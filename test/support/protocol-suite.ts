@@ -36,7 +36,8 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
     await until(client, (message) => message.topic === topic && (message.data as { from?: string })?.from === peerId);
   }
 
-  async function until(client: TestClient, match: (message: Received) => boolean, timeoutMs = 20_000): Promise<Received> {
+  // Every wait here is for a message round trip: a few seconds, as a y-webrtc user waits.
+  async function until(client: TestClient, match: (message: Received) => boolean, timeoutMs = 5_000): Promise<Received> {
     for (let count = 1; ; count++) {
       await client.receivedCount(count, timeoutMs);
       const found = (client.received as Received[]).find(match);

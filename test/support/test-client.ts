@@ -83,7 +83,8 @@ export async function settled(client: TestClient): Promise<void> {
   const isBarrier = (message: unknown) => (message as { topic?: string }).topic === topic;
   let index = -1;
   for (let count = seen + 1; index === -1; count++) {
-    await client.receivedCount(count, 20_000);
+    // A publish round trip: a y-webrtc user would have given up long before 20 s.
+    await client.receivedCount(count, 5_000);
     index = client.received.findIndex((message, i) => i >= seen && isBarrier(message));
   }
   client.received.splice(index, 1);

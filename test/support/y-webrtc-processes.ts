@@ -215,7 +215,8 @@ export function startPeer(
     send(command) {
       child.process.stdin?.write(`${JSON.stringify(command)}\n`);
     },
-    until(check, what, timeoutMs = 20_000) {
+    // A WebRTC connection between wrtc peers, signaling included, takes up to ~10 s on a loaded 2-core machine.
+    until(check, what, timeoutMs = 10_000) {
       // The latest state only; each report is the latest when its line arrives, so none is missed.
       return child.waitFor(
         () => {
