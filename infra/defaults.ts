@@ -20,6 +20,8 @@ export const signalingDefaults = {
   logRetention: RetentionDays.ONE_MONTH,
   memorySize: { connect: 256, message: 512, disconnect: 256, cleanup: 256 },
   sourceMapStackTraces: true,
+  accessLogs: true,
+  createApiGatewayLogsRole: false,
   joinOrder: defaultJoinOrder,
   limits: defaultLimits,
   removalPolicy: RemovalPolicy.RETAIN,

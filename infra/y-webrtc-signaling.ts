@@ -85,7 +85,7 @@ export class YWebrtcSignaling extends Construct {
     this.functions = functions;
 
     const accessLogGroup =
-      props.accessLogs === false
+      !(props.accessLogs ?? signalingDefaults.accessLogs)
         ? undefined
         : new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
     const connectAuthorizer = props.authorization
@@ -105,7 +105,7 @@ export class YWebrtcSignaling extends Construct {
     });
     this.api = api;
     this.stage = stage;
-    if (props.createApiGatewayLogsRole) stage.node.addDependency(createApiGatewayLogsRole(this));
+    if (props.createApiGatewayLogsRole ?? signalingDefaults.createApiGatewayLogsRole) stage.node.addDependency(createApiGatewayLogsRole(this));
 
     // The management API of this stage, not the one derived from the event's domain name,
     // which is the custom domain's when there is one.
