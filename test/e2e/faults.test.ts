@@ -4,7 +4,7 @@ import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { DynamoFaults, SendFaults, type DynamoCall } from '../support/faults.js';
 import { allItems, connectionItems, connectWithId, eventually, startTestRuntime } from '../support/runtime.js';
 import { CountedMetrics } from '../support/metrics.js';
-import { TestClient } from '../support/test-client.js';
+import { EchoBarrier, TestClient } from '../support/test-client.js';
 
 /**
  * Faults injected at the SDK boundary of the handlers' own clients (DynamoDB and the API
@@ -69,16 +69,14 @@ const isBarrier = (frame: unknown) => String((frame as { topic?: string }).topic
 class Peer {
   readonly topics = new Set<string>();
   private mark = 0;
-  private barriers = 0;
+  private readonly echo: EchoBarrier;
 
   private constructor(
     readonly name: string,
     readonly client: TestClient,
     readonly connectionId: string,
-  ) {}
-
-  get barrierTopic(): string {
-    return `bar-${this.name}`;
+  ) {
+    this.echo = new EchoBarrier(client, `bar-${name}`);
   }
 
   /** Connects and subscribes to its barrier topic. */
@@ -86,7 +84,7 @@ class Peer {
     const { client, connectionId } = await connectWithId(runtime);
     const peer = new Peer(name, client, connectionId);
     joined.push(peer);
-    client.send({ type: 'subscribe', topics: [peer.barrierTopic] });
+    peer.echo.subscribe();
     await peer.barrier();
     return peer;
   }
@@ -95,15 +93,10 @@ class Peer {
     this.client.send(message);
   }
 
-  /**
-   * Waits until the server has handled every frame sent so far (frames of a connection are
-   * handled in order) and returns what arrived since the last barrier, barrier echoes left out.
-   */
+  /** What arrived since the last barrier, barrier echoes left out, once every frame sent so far is handled. */
   async barrier(): Promise<unknown[]> {
-    const n = ++this.barriers;
-    this.client.send({ type: 'publish', topic: this.barrierTopic, n });
-    const echoed = () => this.client.received.slice(this.mark).some((frame) => isBarrier(frame) && (frame as { n?: number }).n === n);
-    await eventually(echoed, 60_000, `${this.name}: barrier ${n} echoed`);
+    // Under injected faults the SDK retries with backoff: a round trip may take a few seconds more.
+    await this.echo.pass(10_000);
     const frames = this.client.received.slice(this.mark).filter((frame) => !isBarrier(frame));
     this.mark = this.client.received.length;
     return frames;

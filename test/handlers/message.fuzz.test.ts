@@ -11,7 +11,7 @@ import { CommandCounter } from '../../src/tools/command-counter.js';
 import { CountedMetrics } from '../support/metrics.js';
 import { canonical, expectedParse, frameArbitrary, type FrameKind } from '../support/fuzz-frames.js';
 import { allItems, connectWithId, startTestRuntime } from '../support/runtime.js';
-import { TestClient } from '../support/test-client.js';
+import { EchoBarrier, TestClient } from '../support/test-client.js';
 
 /**
  * Frames of every kind through the real message handler, on DynamoDB Local, the fan-out going
@@ -45,6 +45,8 @@ interface Peer {
   readonly client: TestClient;
   readonly connectionId: string;
   readonly connectedAt: number;
+  /** Its own topic: a publish to it comes back once everything sent before is handled. */
+  readonly echo: EchoBarrier;
   /** Exact rooms and `prefix*` entries its (direct) events' authorizer context allows; undefined: any room. */
   readonly rooms?: readonly string[];
   /** Every frame it must have received so far, canonical. */
@@ -82,15 +84,16 @@ beforeAll(async () => {
   for (const spec of specs) {
     const { client, connectionId, connectedAt } = await connectWithId(runtime);
     // Each client's own barrier topic; its first echo also proves the subscription is stored.
-    const topic = barrierTopic(spec.name);
-    client.send({ type: 'subscribe', topics: [topic] });
-    client.send({ type: 'publish', topic, n: 0 });
-    await client.receivedCount(1);
+    const echo = new EchoBarrier(client, `barrier-${spec.name}`);
+    const { topic } = echo;
+    echo.subscribe();
+    await echo.pass();
     peers.push({
       name: spec.name,
       client,
       connectionId,
       connectedAt,
+      echo,
       ...(spec.rooms ? { rooms: spec.rooms } : {}),
       expected: [],
     });
@@ -112,22 +115,15 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-function barrierTopic(name: string): string {
-  return `barrier-${name}`;
-}
-
-let barriers = 0;
-
 /**
- * Waits until the server has handled every frame `peer` sent on its socket so far: a publish to
- * its own barrier topic comes back after them (the emulator routes a connection's frames in
- * order). The echo is part of the model, as any delivery.
+ * Waits until the server has handled every frame `peer` sent on its socket so far (see
+ * EchoBarrier). The echo is part of the model, as any delivery.
  */
 async function barrier(peer: Peer): Promise<void> {
-  const frame = JSON.stringify({ type: 'publish', topic: barrierTopic(peer.name), n: ++barriers });
+  const frame = peer.echo.nextFrame();
   apply(peer, frame, true);
   peer.client.send(frame);
-  await peer.client.receivedCount(peer.expected.length, 30_000);
+  await peer.client.receivedCount(peer.expected.length);
 }
 
 function subscribersOf(topic: string): Set<string> {

@@ -71,22 +71,56 @@ export class TestClient {
 let barrierCounter = 0;
 
 /**
- * Waits until the server has handled everything `client` sent so far. The emulator routes a
- * connection's frames in order, so once a publish on a private topic comes back, all earlier
- * frames are done. The private topic is left subscribed.
+ * "My publish came back": a topic only one client subscribes to. The emulator routes a
+ * connection's frames in order (the default timing), so once a publish to it comes back,
+ * every frame the client sent before it is handled. The topic stays subscribed.
  */
-export async function settled(client: TestClient): Promise<void> {
-  const topic = `barrier-${process.pid}-${++barrierCounter}`;
-  const seen = client.received.length;
-  client.send({ type: 'subscribe', topics: [topic] });
-  client.send({ type: 'publish', topic, barrier: true });
-  const isBarrier = (message: unknown) => (message as { topic?: string }).topic === topic;
-  let index = -1;
-  for (let count = seen + 1; index === -1; count++) {
-    // A publish round trip: a y-webrtc user would have given up long before 20 s.
-    await client.receivedCount(count, 5_000);
-    index = client.received.findIndex((message, i) => i >= seen && isBarrier(message));
+export class EchoBarrier {
+  private sent = 0;
+
+  constructor(
+    private readonly client: TestClient,
+    readonly topic = `barrier-${process.pid}-${++barrierCounter}`,
+  ) {}
+
+  subscribe(): void {
+    this.client.send({ type: 'subscribe', topics: [this.topic] });
   }
+
+  /** The next barrier publish, for a caller that sends it itself (and models its echo). */
+  nextFrame(): string {
+    return JSON.stringify({ type: 'publish', topic: this.topic, n: ++this.sent });
+  }
+
+  /** Whether `frame` is an echo of this barrier (of its `n`-th publish, when given). */
+  isEcho(frame: unknown, n?: number): boolean {
+    const message = frame as { topic?: string; n?: number };
+    return message.topic === this.topic && (n === undefined || message.n === n);
+  }
+
+  /**
+   * Sends the next barrier publish and waits for its echo: a publish round trip, which a
+   * y-webrtc user would not wait much longer than a few seconds for either.
+   * @returns the index of the echo in `client.received`
+   */
+  async pass(timeoutMs = 5_000): Promise<number> {
+    const seen = this.client.received.length;
+    const frame = this.nextFrame();
+    const n = this.sent;
+    this.client.send(frame);
+    for (let count = seen + 1; ; count++) {
+      await this.client.receivedCount(count, timeoutMs);
+      const index = this.client.received.findIndex((message, i) => i >= seen && this.isEcho(message, n));
+      if (index !== -1) return index;
+    }
+  }
+}
+
+/** Waits until the server has handled everything `client` sent so far; the barrier's echo is left out of `received`. */
+export async function settled(client: TestClient): Promise<void> {
+  const barrier = new EchoBarrier(client);
+  barrier.subscribe();
+  const index = await barrier.pass();
   client.received.splice(index, 1);
   if (index < client.cursor) client.cursor--;
 }
