@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { metrics } from '../../src/handlers/observability.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { defaultLimits } from '../../src/config/limits.js';
-import { allItems, eventually, startTestRuntime } from './runtime.js';
+import { CountedMetrics } from './metrics.js';
+import { allItems, connectWithId, eventually, startTestRuntime } from './runtime.js';
 import { TestClient } from './test-client.js';
 
 type Item = Record<string, unknown>;
@@ -17,7 +17,7 @@ const connectionIdOf = (item: Item) => (item['connectionId'] as { S?: string } |
  */
 export function lifecycleSuite(gatewayTiming: GatewayTimingMode): void {
   let runtime: LocalRuntime;
-  const addMetric = vi.spyOn(metrics, 'addMetric');
+  const counted = CountedMetrics.start();
 
   beforeAll(async () => {
     // A client that connects with ?lose-disconnect plays a connection whose $disconnect AWS never delivers.
@@ -28,8 +28,6 @@ export function lifecycleSuite(gatewayTiming: GatewayTimingMode): void {
   });
   afterAll(() => runtime?.stop());
 
-  const counted = (name: string) =>
-    addMetric.mock.calls.filter(([metric]) => metric === name).reduce((sum, call) => sum + Number(call[2]), 0);
   const itemsOf = async (kind: string) => (await allItems(runtime)).filter((item) => kindOf(item) === kind);
 
   describe(`connection lifecycle (GATEWAY_TIMING=${gatewayTiming})`, () => {
@@ -53,19 +51,18 @@ export function lifecycleSuite(gatewayTiming: GatewayTimingMode): void {
     });
 
     it('removes the stale subscription and connection when a publish meets a 410', async () => {
-      const stale = await TestClient.connect(`${runtime.url}/?lose-disconnect`);
+      const { client: stale, connectionId: staleId } = await connectWithId(runtime, { 'lose-disconnect': '' });
       stale.send({ type: 'subscribe', topics: ['gone-room', 'other-room'] });
-      const subscriptionsOfStale = async () => (await allItems(runtime)).filter((item) => connectionIdOf(item) !== undefined);
+      const subscriptionsOfStale = async () => (await allItems(runtime)).filter((item) => connectionIdOf(item) === staleId);
       await eventually(async () => (await subscriptionsOfStale()).length === 3, 20_000, 'connection and 2 subscriptions written');
-      const staleId = connectionIdOf((await subscriptionsOfStale())[0]!);
       await stale.close();
       await runtime.poller.drained();
       expect((await subscriptionsOfStale()).map(kindOf).sort()).toEqual(['connection', 'subscription', 'subscription']);
 
       const publisher = await TestClient.connect(runtime.url);
-      const goneBefore = counted('StaleReceivers');
+      const goneBefore = counted.sum('StaleReceivers');
       publisher.send({ type: 'publish', topic: 'gone-room', data: 'anyone?' });
-      await eventually(() => counted('StaleReceivers') - goneBefore === 1, 20_000, 'one stale receiver counted');
+      await eventually(() => counted.sum('StaleReceivers') - goneBefore === 1, 20_000, 'one stale receiver counted');
       // The connection item went at once; the stream cleanup takes the remaining subscriptions.
       await eventually(async () => (await allItems(runtime)).every((item) => connectionIdOf(item) !== staleId), 20_000, 'stale items gone');
       expect(publisher.received).toEqual([]);
