@@ -1,12 +1,13 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import type { RejectionReason } from '../../src/protocol/rejection.js';
+import { CountedMetrics } from '../support/metrics.js';
 import { allItems, eventually, startTestRuntime } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
 let runtime: LocalRuntime;
-const addDimension = vi.spyOn(Metrics.prototype, 'addDimension');
+const counted = CountedMetrics.start();
+let reasonsMark = 0;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
@@ -51,7 +52,7 @@ const hostileFrames: readonly (readonly [string, string, RejectionReason])[] = [
 ];
 
 function rejectionReasons(): string[] {
-  return addDimension.mock.calls.filter(([name]) => name === 'reason').map(([, value]) => value);
+  return counted.rejectionReasons(reasonsMark);
 }
 
 describe('hostile input', () => {
@@ -69,7 +70,7 @@ describe('hostile input', () => {
     await eventually(() => bystander.received.length === 1 && client.received.length === 2, 20_000, 'announces delivered');
     const before = await allItems(runtime);
     const received = [client.received.length, bystander.received.length] as const;
-    addDimension.mockClear();
+    reasonsMark = counted.dimensionMark();
 
     for (const [, frame] of hostileFrames) client.send(frame);
     // Done when every frame has been refused and counted: what an operator sees. The gateway

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MetricName } from '../../src/config/metrics.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { CountedMetrics } from '../support/metrics.js';
 import { allItems, connectionItems, startTestRuntime } from '../support/runtime.js';
 
 /**
@@ -45,7 +46,7 @@ const minDeliveredShare = 0.95;
 const minCheckedShare = 0.3;
 
 let runtime: LocalRuntime;
-const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
+const counted = CountedMetrics.start();
 
 beforeAll(async () => {
   process.env['MAX_CONNECTION_SECONDS'] = String(maxConnectionSeconds);
@@ -54,9 +55,7 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.stop());
 
-function metricSum(name: string): number {
-  return addMetric.mock.calls.filter(([metric]) => metric === name).reduce((sum, call) => sum + Number(call[2] ?? 1), 0);
-}
+const metricSum = (name: MetricName) => counted.sum(name);
 
 interface Published {
   readonly id: string;
