@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { localAwsIdentity } from '../config/aws-clients.js';
 import { freePort } from './free-port.js';
 
 export interface RunningDynamoDbLocal {
@@ -83,8 +84,7 @@ function assertJavaPresent(): void {
 async function waitUntilServing(endpoint: string, child: ChildProcess, output: string[]): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...localAwsIdentity,
     maxAttempts: 1,
   });
   const deadline = Date.now() + 30_000;

@@ -2,7 +2,7 @@ import './powertools-defaults.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js';
-import { clientIdentity, type AwsClientSettings } from '../config/aws-clients.js';
+import { clientIdentity, localAwsIdentity, type AwsClientSettings } from '../config/aws-clients.js';
 import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
 import { ConfigurationError, limitsFromEnvironment } from '../config/limits.js';
 import type { FunctionName } from '../gateway/routes.js';
@@ -178,13 +178,13 @@ async function warmUp({ store, senderFor }: MessageDependencies, managementEndpo
   await Promise.all([store.subscribersOf('warm-up'), senderFor(managementEndpoint).send('warm-up', '{}')]);
 }
 
-/** DynamoDB Local and the emulator accept any credentials; the SDK insists on some. */
+/** Locally, any credentials do, unless the environment has some (a DynamoDB of the user's choice may want them). */
 function localClientSettings(dynamoDbEndpoint: string): AwsClientSettings {
   const env = process.env;
   return {
     dynamoDbEndpoint,
-    region: env['AWS_REGION'] || 'us-east-1',
-    ...(env['AWS_ACCESS_KEY_ID'] ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    region: env['AWS_REGION'] || localAwsIdentity.region,
+    ...(env['AWS_ACCESS_KEY_ID'] ? {} : { credentials: localAwsIdentity.credentials }),
   };
 }
 

@@ -5,7 +5,7 @@ import { StreamPoller } from '../../src/local/stream-poller.js';
 import { connectionRemovedFilterPattern } from '../../src/store/table.js';
 import { createTestTable, type TestTable } from '../support/table.js';
 import { eventually } from '../support/runtime.js';
-import { inject } from 'vitest';
+import { localClientIdentity, localDynamoDbConfig } from '../support/dynamodb.js';
 import { freePort } from '../../src/local/free-port.js';
 
 describe('StreamPoller', () => {
@@ -14,9 +14,7 @@ describe('StreamPoller', () => {
   beforeAll(async () => {
     table = await createTestTable();
     streams = new DynamoDBStreamsClient({
-      endpoint: inject('dynamodbEndpoint'),
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      ...localDynamoDbConfig(),
     });
   });
   afterAll(() => streams?.destroy());
@@ -88,8 +86,7 @@ describe('StreamPoller on a stream it cannot read (DynamoDB gone)', () => {
     // A port nothing listens on: every request is refused, as after DynamoDB Local died.
     const gone = new DynamoDBStreamsClient({
       endpoint: `http://127.0.0.1:${await freePort()}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      ...localClientIdentity,
       maxAttempts: 1,
     });
     let requests = 0;

@@ -1,13 +1,10 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import { localAwsIdentity } from '../../src/config/aws-clients.js';
 
-/** DynamoDB Local accepts any credentials; the SDK insists on some. */
-export const localClientIdentity = {
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-} as const;
+export { localAwsIdentity as localClientIdentity } from '../../src/config/aws-clients.js';
 
 /** A client configuration for the run's DynamoDB Local (test/support/global-setup.ts). */
 export function localDynamoDbConfig(): DynamoDBClientConfig {
-  return { endpoint: inject('dynamodbEndpoint'), ...localClientIdentity };
+  return { endpoint: inject('dynamodbEndpoint'), ...localAwsIdentity };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localAwsIdentity } from '../../config/aws-clients.js';
 import { defaultLimits } from '../../config/limits.js';
 import { ensureTable } from '../../local/create-table.js';
 import { forEachBounded } from '../../signaling/bounded.js';
@@ -67,8 +68,7 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
   const roomOf = (edge: number) => roomName(Math.floor(edge / peersPerRoom));
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...localAwsIdentity,
     maxAttempts: 10,
   });
   const suffix = randomUUID().slice(0, 8);
