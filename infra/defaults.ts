@@ -3,6 +3,7 @@ import { TableEncryptionV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { defaultJoinOrder } from '../src/config/join-order.js';
 import { defaultLimits } from '../src/config/limits.js';
+import { defaultSignalDelivery } from '../src/config/signal-delivery.js';
 import { defaultMetricsNamespace, defaultServiceName } from '../src/config/metrics.js';
 import type { AlarmThresholds, CleanupSourceProps, YWebrtcSignalingProps } from './y-webrtc-signaling-props.js';
 
@@ -23,6 +24,7 @@ export const signalingDefaults = {
   accessLogs: true,
   createApiGatewayLogsRole: false,
   joinOrder: defaultJoinOrder,
+  signalDelivery: defaultSignalDelivery,
   limits: defaultLimits,
   removalPolicy: RemovalPolicy.RETAIN,
   deletionProtection: true,

@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { JoinOrder } from '../src/config/join-order.js';
+import type { SignalDelivery } from '../src/config/signal-delivery.js';
 import type { Limits } from '../src/config/limits.js';
 import type { AuthorizationProps } from './parts/authorizer.js';
 import type { SignalingFunctionName } from './parts/function-names.js';
@@ -80,6 +81,16 @@ export interface YWebrtcSignalingProps {
    * @default 'room'
    */
   readonly joinOrder?: JoinOrder;
+
+  /**
+   * Where offers, answers and ICE candidates go (SIGNAL_DELIVERY). `peer`: a signal whose
+   * plain JSON `data.to` names a peer id the room knows goes to that peer's connection(s)
+   * only, so a join costs deliveries linear in the room's size and other members never see
+   * a peer's ICE candidates. `room`: every publish to the whole room, as the reference
+   * server does. docs/architecture.md, "Directed signals".
+   * @default 'peer'
+   */
+  readonly signalDelivery?: SignalDelivery;
 
   /**
    * POWERTOOLS_SERVICE_NAME: the `service` key of every log line and the `service`

@@ -7,6 +7,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { joinOrderEnvironmentVariable, joinOrderFromEnvironment } from '../src/config/join-order.js';
+import { signalDeliveryEnvironmentVariable, signalDeliveryFromEnvironment } from '../src/config/signal-delivery.js';
 import { limitEnvironmentVariables, limitsFromEnvironment, type Limits } from '../src/config/limits.js';
 import { alarmThresholdDefaults, signalingDefaults } from './defaults.js';
 import { createAlarms } from './parts/alarms.js';
@@ -70,6 +71,9 @@ export class YWebrtcSignaling extends Construct {
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? signalingDefaults.logLevel,
       ...limitEnvironment(props.limits),
       [joinOrderEnvironmentVariable]: joinOrderFromEnvironment({ [joinOrderEnvironmentVariable]: props.joinOrder ?? signalingDefaults.joinOrder }),
+      [signalDeliveryEnvironmentVariable]: signalDeliveryFromEnvironment({
+        [signalDeliveryEnvironmentVariable]: props.signalDelivery ?? signalingDefaults.signalDelivery,
+      }),
     };
     const memorySize = { ...signalingDefaults.memorySize, ...props.memorySize };
     const functions = {} as Record<SignalingFunctionName, NodejsFunction>;

@@ -85,6 +85,8 @@ export function createDashboard(scope: Construct, sources: DashboardSources): Da
         custom(metricNames.deliveries, 'delivered'),
         custom(metricNames.staleReceivers, 'stale receivers (410)'),
         custom(metricNames.deliveryFailures, 'failed'),
+        custom(metricNames.directedSignals, 'signals sent to their peer only'),
+        custom(metricNames.sharedPeerIds, 'signals to a peer id claimed twice'),
       ]),
       graph('Rejected messages by reason', rejectionReasons.map((reason) => rejectedMessagesMetric(sources.customMetrics, reason))),
       graph('Cleanup', [

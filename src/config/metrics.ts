@@ -20,6 +20,8 @@ export const metricNames = {
   deliveries: 'Deliveries',
   staleReceivers: 'StaleReceivers',
   deliveryFailures: 'DeliveryFailures',
+  directedSignals: 'DirectedSignals',
+  sharedPeerIds: 'SharedPeerIds',
   pings: 'PingsViaFunction',
   rejectedMessages: 'RejectedMessages',
   handlerErrors: 'HandlerErrors',

@@ -1,12 +1,14 @@
 import { ConfigurationError, limitsFromEnvironment, type Limits } from '../config/limits.js';
 import type { AwsClientSettings } from '../config/aws-clients.js';
 import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
+import { signalDeliveryFromEnvironment, type SignalDelivery } from '../config/signal-delivery.js';
 
 /** What the signaling functions need to know; on Lambda it comes from the environment the construct sets. */
 export interface HandlerSettings {
   readonly tableName: string;
   readonly limits: Limits;
   readonly joinOrder: JoinOrder;
+  readonly signalDelivery: SignalDelivery;
   readonly aws?: AwsClientSettings;
   /** Every post to a connection goes here instead of the API of the event (the local emulator). */
   readonly connectionsEndpoint?: string;
@@ -21,6 +23,7 @@ export function handlerSettingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerS
     tableName,
     limits: limitsFromEnvironment(env),
     joinOrder: joinOrderFromEnvironment(env),
+    signalDelivery: signalDeliveryFromEnvironment(env),
     ...(dynamoDbEndpoint ? { aws: { dynamoDbEndpoint } } : {}),
     ...(connectionsEndpoint ? { connectionsEndpoint } : {}),
   };

@@ -1,5 +1,6 @@
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway-sender.js';
+import type { SignalDelivery } from '../config/signal-delivery.js';
 import type { ConnectionSender } from '../signaling/ports.js';
 import { PublishRateLimiter } from '../signaling/publish-rate-limiter.js';
 import { tableDependencies, type TableDependencies } from './dependencies.js';
@@ -8,6 +9,7 @@ import type { HandlerSettings } from './handler-settings.js';
 /** What the message function uses: the table, the publish rate limit, and the management API to send. */
 export interface MessageDependencies extends TableDependencies {
   readonly publishLimiter: PublishRateLimiter;
+  readonly signalDelivery: SignalDelivery;
   /** The sender for the management API at `endpoint` (the event's API), unless the settings fix one. */
   senderFor(endpoint: string): ConnectionSender;
   /** The management API client behind each endpoint's sender, made on first use. */
@@ -30,6 +32,7 @@ export function messageDependencies(settings: HandlerSettings, table: TableDepen
   return {
     ...table,
     publishLimiter: new PublishRateLimiter(limits.publishesPerSecond, limits.publishBurst),
+    signalDelivery: settings.signalDelivery,
     managementClientFor,
     senderFor(endpoint) {
       const target = connectionsEndpoint ?? endpoint;

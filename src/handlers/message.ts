@@ -9,7 +9,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 
 /** `$default`, `subscribe`, `unsubscribe` and `publish`: one client frame each. */
 export function messageHandler(dependencies: MessageDependencies) {
-  const { store, limits, senderFor, publishLimiter, joinOrder } = dependencies;
+  const { store, limits, senderFor, publishLimiter, joinOrder, signalDelivery } = dependencies;
   return async (event: WebSocketEvent): Promise<WebSocketResult> => {
     const { connectionId, requestId, connectedAt } = event.requestContext;
     const log = invocationLogger({ connectionId, requestId });
@@ -18,7 +18,7 @@ export function messageHandler(dependencies: MessageDependencies) {
       const sender = senderFor(managementEndpointOf(event.requestContext));
       const scope = scopeOf(event);
       const outcome = scope
-        ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter, joinOrder })
+        ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter, joinOrder, signalDelivery })
         : reject('forbidden-topic', 'the authorizer context is unreadable');
       record(outcome, log);
     });
@@ -66,6 +66,14 @@ function record(outcome: MessageOutcome, log: Logger): void {
       for (const failure of report.failed) {
         count(metricNames.deliveryFailures);
         log.error('delivery failed', { receiver: failure.connectionId, error: failure.error as Error });
+      }
+      if (outcome.addressees > 0) count(metricNames.directedSignals);
+      if (outcome.addressees > 1) {
+        count(metricNames.sharedPeerIds);
+        log.warn('a signal went to several connections that sign with the same peer id', { topic: report.topic, connections: outcome.addressees });
+      }
+      if (outcome.unrecordedPeerId !== undefined) {
+        log.warn("the sender's peer id could not be recorded; signals to it reach the whole room", { error: outcome.unrecordedPeerId as Error });
       }
       break;
     }

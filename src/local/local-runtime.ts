@@ -5,6 +5,7 @@ import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js'
 import { clientIdentity, localAwsIdentity, type AwsClientSettings } from '../config/aws-clients.js';
 import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
 import { ConfigurationError, limitsFromEnvironment } from '../config/limits.js';
+import { signalDeliveryFromEnvironment, type SignalDelivery } from '../config/signal-delivery.js';
 import type { FunctionName } from '../gateway/routes.js';
 import type { WebSocketEvent } from '../gateway/websocket-event.js';
 import { authorizerHandler } from '../handlers/authorizer.js';
@@ -30,6 +31,8 @@ export interface LocalRuntimeOptions {
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
   /** The handlers' join order; without it, JOIN_ORDER from the environment (default `room`). */
   readonly joinOrder?: JoinOrder;
+  /** Where signals go; without it, SIGNAL_DELIVERY from the environment (default `peer`). */
+  readonly signalDelivery?: SignalDelivery;
   /** Benchmarks use this to time each function invocation. */
   readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
 }
@@ -49,6 +52,7 @@ export interface LocalRuntime {
   /** When frames reach the handlers (GATEWAY_TIMING), with the seed of its random latency. */
   readonly timing: InvocationTiming;
   readonly joinOrder: JoinOrder;
+  readonly signalDelivery: SignalDelivery;
   /** The demo page served at `/` to browsers (src/demo), bundled on first request or `build()`. */
   readonly demo: DemoSite;
   stop(): Promise<void>;
@@ -77,6 +81,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const dynamodbEndpoint = settings.dynamodbEndpoint ?? database!.endpoint;
     const limits = limitsFromEnvironment(process.env);
     const joinOrder = options.joinOrder ?? joinOrderFromEnvironment(process.env);
+    const signalDelivery = options.signalDelivery ?? signalDeliveryFromEnvironment(process.env);
     // Read now, so a bad AUTH_* setting stops the start instead of every connection.
     const auth = authConfigFromEnvironment(process.env);
     const aws = localClientSettings(dynamodbEndpoint);
@@ -118,6 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName: settings.tableName,
       limits,
       joinOrder,
+      signalDelivery,
       aws,
       connectionsEndpoint: gateway.managementEndpoint,
     };
@@ -161,6 +167,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       authorization,
       timing,
       joinOrder,
+      signalDelivery,
       stop,
     };
   } catch (error) {
@@ -175,7 +182,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
  * which would let two peers that join together both start an offer (y-webrtc glare).
  */
 async function warmUp({ store, senderFor }: MessageDependencies, managementEndpoint: string): Promise<void> {
-  await Promise.all([store.subscribersOf('warm-up'), senderFor(managementEndpoint).send('warm-up', '{}')]);
+  await Promise.all([store.membersOf('warm-up'), senderFor(managementEndpoint).send('warm-up', '{}')]);
 }
 
 /** Locally, any credentials do, unless the environment has some (a DynamoDB of the user's choice may want them). */

@@ -1,8 +1,10 @@
+import type { SignalDelivery } from '../config/signal-delivery.js';
 import { isAnnounce } from '../protocol/announce.js';
 import type { PublishMessage } from '../protocol/messages.js';
 import type { Rejection } from '../protocol/rejection.js';
 import { announceReceivers, leftoverPlaces } from './join-order.js';
-import type { RoomView } from './ports.js';
+import { addresseeOf, addresseesOf } from './peer-routing.js';
+import type { RoomMembers } from './ports.js';
 import { subscribe, type SubscribeDependencies, type Subscriber } from './subscribe.js';
 
 /** Who a publish goes to. */
@@ -15,6 +17,18 @@ export interface Audience {
   readonly leftovers: ReadonlyMap<string, number>;
   /** Whether the publish was an announce delivered by the join order. */
   readonly ordered: boolean;
+  /**
+   * For a signal sent to the connections of its `data.to` only: how many hold that peer id
+   * (more than 1: claimed twice). 0 when the publish went to everyone it would without.
+   */
+  readonly addressees: number;
+  /** Whether the sender is subscribed to the room, and the peer id recorded on its subscription. */
+  readonly sender: { readonly subscribed: boolean; readonly peerId: string | undefined };
+}
+
+export interface AudienceDependencies extends SubscribeDependencies {
+  /** `peer`: signals go to the connections of their `data.to`; `room` or absent: to everyone. */
+  readonly signalDelivery?: SignalDelivery | undefined;
 }
 
 /**
@@ -28,15 +42,27 @@ export interface Audience {
 export async function audienceOf(
   message: PublishMessage,
   from: Subscriber,
-  dependencies: SubscribeDependencies,
+  dependencies: AudienceDependencies,
 ): Promise<Audience | Rejection> {
+  const audience = await roomAudienceOf(message, from, dependencies);
+  if (!audience.ok || dependencies.signalDelivery !== 'peer') return audience;
+  const to = addresseeOf(message);
+  if (to === undefined) return audience;
+  const { receivers, holders } = addresseesOf(audience.receivers, audience.members, to);
+  return { ...audience, receivers, addressees: holders };
+}
+
+type RoomAudience = Audience & { readonly members: RoomMembers };
+
+/** Who receives a publish when every publish goes to the room (the join order aside). */
+async function roomAudienceOf(message: PublishMessage, from: Subscriber, dependencies: SubscribeDependencies): Promise<RoomAudience | Rejection> {
   const { store, joinOrder } = dependencies;
   if (!joinOrder) {
-    const subscribers = await store.subscribersOf(message.topic);
-    return { ok: true, receivers: subscribers, subscribers: subscribers.length, leftovers: new Map(), ordered: false };
+    const members = await store.membersOf(message.topic);
+    return everyone(members, from, new Map());
   }
   let room = await joinOrder.room(message.topic);
-  if (!isAnnounce(message)) return everyone(room);
+  if (!isAnnounce(message)) return everyone(room, from, new Map());
 
   const leftover = leftoverPlaces(room).get(from.connectionId);
   if (leftover !== undefined) {
@@ -63,9 +89,17 @@ export async function audienceOf(
     subscribers: room.subscribers.length,
     leftovers: leftoverPlaces(room),
     ordered: true,
+    addressees: 0,
+    sender: senderIn(room, from),
+    members: room,
   };
 }
 
-function everyone(room: RoomView): Audience {
-  return { ok: true, receivers: room.subscribers, subscribers: room.subscribers.length, leftovers: new Map(), ordered: false };
+function everyone(members: RoomMembers, from: Subscriber, leftovers: ReadonlyMap<string, number>): RoomAudience {
+  const { subscribers } = members;
+  return { ok: true, receivers: subscribers, subscribers: subscribers.length, leftovers, ordered: false, addressees: 0, sender: senderIn(members, from), members };
+}
+
+function senderIn(members: RoomMembers, from: Subscriber): Audience['sender'] {
+  return { subscribed: members.subscribers.includes(from.connectionId), peerId: members.peerIds.get(from.connectionId) };
 }

@@ -19,19 +19,30 @@ export interface SubscriptionStore {
   /** Idempotent: subscribing twice to a topic leaves one subscription. */
   subscribe(connectionId: string, connectedAt: number, topics: readonly string[]): Promise<void>;
   unsubscribe(connectionId: string, topics: readonly string[]): Promise<void>;
-  /** Connection ids subscribed to the topic, expired subscriptions left out. */
-  subscribersOf(topic: string): Promise<string[]>;
+  /** Who is subscribed to the topic, expired subscriptions left out, with their peer ids. */
+  membersOf(topic: string): Promise<RoomMembers>;
+  /**
+   * Records the peer id a subscriber signs its publishes with (`data.from`) on its
+   * subscription, unless the subscription is gone. Written once per connection and room.
+   */
+  recordPeerId(topic: string, connectionId: string, peerId: string): Promise<void>;
   /** Every topic the connection is subscribed to, expired ones included (for cleanup). */
   topicsOf(connectionId: string): Promise<string[]>;
 }
 
-/**
- * A room as one strongly consistent read sees it: who is subscribed, and each subscriber's
- * place in the room's join order (docs/architecture.md, "Join order").
- */
-export interface RoomView {
+/** Who is subscribed to a room, and the peer id each has signed its publishes with so far. */
+export interface RoomMembers {
   /** Connection ids subscribed to the topic, expired subscriptions left out. */
   readonly subscribers: readonly string[];
+  /** Peer id by connection id, of the subscribers whose peer id is recorded. */
+  readonly peerIds: ReadonlyMap<string, string>;
+}
+
+/**
+ * A room as one strongly consistent read sees it: who is subscribed, with their peer ids,
+ * and each subscriber's place in the room's join order (docs/architecture.md, "Join order").
+ */
+export interface RoomView extends RoomMembers {
   /** Place in the join order by connection id. A subscriber without one is still joining. */
   readonly places: ReadonlyMap<string, number>;
 }

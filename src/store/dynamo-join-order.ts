@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
 import type { JoinOrderStore, RoomView } from '../signaling/ports.js';
+import { isConditionFailure } from './condition-failure.js';
 import { keyPrefix } from './entities.js';
 import { expiryOf, nowInSeconds } from './expiry.js';
 import { entityNameAttribute, entityNames, tableDefinition } from './table.js';
@@ -36,6 +36,7 @@ export class DynamoJoinOrder implements JoinOrderStore {
 
   async room(topic: string): Promise<RoomView> {
     const subscribers: string[] = [];
+    const peerIds = new Map<string, string>();
     const places = new Map<string, number>();
     const now = nowInSeconds();
     let start: Record<string, unknown> | undefined;
@@ -58,11 +59,12 @@ export class DynamoJoinOrder implements JoinOrderStore {
           }
         } else if (item[entityNameAttribute] === entityNames.subscription && typeof item['connectionId'] === 'string') {
           subscribers.push(item['connectionId']);
+          if (typeof item['peerId'] === 'string') peerIds.set(item['connectionId'], item['peerId']);
         }
       }
       start = page.LastEvaluatedKey;
     } while (start);
-    return { subscribers, places };
+    return { subscribers, peerIds, places };
   }
 
   async place(topic: string, connectionId: string): Promise<void> {
@@ -157,9 +159,6 @@ async function ignoringConditionFailure(write: Promise<unknown>): Promise<void> 
   try {
     await write;
   } catch (error) {
-    const name = (error as Error).name;
-    if (!(error instanceof ConditionalCheckFailedException) && name !== 'ConditionalCheckFailedException' && name !== 'TransactionCanceledException') {
-      throw error;
-    }
+    if (!isConditionFailure(error)) throw error;
   }
 }

@@ -1,6 +1,7 @@
 import type { Limits } from '../config/limits.js';
-import type { NewConnection, SubscriptionStore } from '../signaling/ports.js';
+import type { NewConnection, RoomMembers, SubscriptionStore } from '../signaling/ports.js';
 import { untilAllProcessed } from './batch-retry.js';
+import { isConditionFailure } from './condition-failure.js';
 import type { SignalingService } from './entities.js';
 import { expiryOf, nowInSeconds } from './expiry.js';
 
@@ -54,13 +55,24 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     await this.deleteSubscriptions(topics.map((topic) => ({ topic, connectionId })));
   }
 
-  async subscribersOf(topic: string): Promise<string[]> {
+  async membersOf(topic: string): Promise<RoomMembers> {
     const now = nowInSeconds();
     const { data } = await this.subscriptions.query
       .byTopic({ topic })
       .where(({ expiresAt }, { gt }) => gt(expiresAt, now))
-      .go({ pages: 'all', attributes: ['connectionId'] });
-    return data.map((subscription) => subscription.connectionId);
+      .go({ pages: 'all', attributes: ['connectionId', 'peerId'] });
+    const peerIds = new Map<string, string>();
+    for (const { connectionId, peerId } of data) if (peerId !== undefined) peerIds.set(connectionId, peerId);
+    return { subscribers: data.map((subscription) => subscription.connectionId), peerIds };
+  }
+
+  async recordPeerId(topic: string, connectionId: string, peerId: string): Promise<void> {
+    try {
+      // patch: an update on the condition that the subscription still exists.
+      await this.subscriptions.patch({ topic, connectionId }).set({ peerId }).go({ response: 'none' });
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async topicsOf(connectionId: string): Promise<string[]> {

@@ -54,6 +54,8 @@ function createSubscriptionEntity() {
       connectionId: { type: 'string', required: true },
       subscribedAt: { type: 'number', required: true },
       [timeToLiveAttribute]: { type: 'number', required: true },
+      /** The y-webrtc peer id the connection signs its publishes in this room with (`data.from`). */
+      peerId: { type: 'string' },
     },
     indexes: {
       byTopic: {

@@ -62,17 +62,23 @@ describe('DynamoDB requests', () => {
     counter.reset();
     receivers[0]!.send({ type: 'publish', topic: 'fan-out', data: { type: 'signal', from: 'x', to: 'y' } });
     await Promise.all(receivers.map((receiver) => receiver.next()));
-    // One strongly consistent Query reads the subscribers and the room's join order together.
+    // One strongly consistent Query reads the subscribers, their peer ids and the room's join
+    // order together; the first publish signed `x` on this subscription records the peer id.
+    expect(counter.snapshot()).toEqual({ QueryCommand: 1, UpdateItemCommand: 1 });
+    counter.reset();
+    receivers[0]!.send({ type: 'publish', topic: 'fan-out', data: { type: 'signal', from: 'x', to: 'y' } });
+    await Promise.all(receivers.map((receiver) => receiver.next()));
     expect(counter.snapshot()).toEqual({ QueryCommand: 1 });
 
     // A newcomer joins as y-webrtc does: subscribe (limit Query on gsi1, the batch, its place),
-    // then announce (one Query: it has its place already, frames run in order here).
+    // then announce (one Query: it has its place already, frames run in order here; and its
+    // peer id recorded on its subscription).
     const newcomer = await TestClient.connect(runtime.url);
     counter.reset();
     newcomer.send({ type: 'subscribe', topics: ['fan-out'] });
     newcomer.send({ type: 'publish', topic: 'fan-out', data: { type: 'announce', from: 'newcomer' } });
     await Promise.all([newcomer, ...receivers].map((client) => client.next()));
-    expect(counter.snapshot()).toEqual({ QueryCommand: 2, BatchWriteItemCommand: 1, UpdateItemCommand: 1 });
+    expect(counter.snapshot()).toEqual({ QueryCommand: 2, BatchWriteItemCommand: 1, UpdateItemCommand: 2 });
 
     const { client: leaving, connectionId } = await connectWithId(runtime);
     const topics = Array.from({ length: 10 }, (_, n) => `leaving-${n}`);
@@ -89,7 +95,7 @@ describe('DynamoDB requests', () => {
     // 10 subscriptions: one batch of up to 25. The places stay for the next announce or TTL.
     expect(counter.snapshot()).toEqual({ DeleteItemCommand: 1, QueryCommand: 1, BatchWriteItemCommand: 1 });
     console.log(
-      `figures: publish to 10 receivers = 1 Query; join (subscribe + announce) = 2 Query + 1 BatchWriteItem + 1 UpdateItem; ` +
+      `figures: publish to 10 receivers = 1 Query; join (subscribe + announce) = 2 Query + 1 BatchWriteItem + 2 UpdateItem; ` +
         `disconnect with 10 subscriptions = 1 DeleteItem + 1 Query + 1 BatchWriteItem; disconnect to last subscription deleted: ${cleanupMs.toFixed(0)} ms`,
     );
     await Promise.all([newcomer, ...receivers].map((client) => client.close()));

@@ -67,7 +67,8 @@ const pool = ['room', 'Room', 'é', '𝄞', '__proto__', 'constructor', 'team-a'
 
 beforeAll(async () => {
   Object.assign(process.env, environment);
-  runtime = await startTestRuntime();
+  // The model sends every publish but announces to the whole room: directed signals have tests of their own (test/e2e/directed-signals.test.ts).
+  runtime = await startTestRuntime({ signalDelivery: 'room' });
   limits = limitsFromEnvironment(process.env);
   expect(limits.maxTopicsPerConnection).toBe(10);
   counter = new CommandCounter(runtime.dependencies.dynamoDb);

@@ -106,6 +106,7 @@ describe('the IAM grants match the calls of the code', () => {
       tableName,
       limits: defaultLimits,
       joinOrder: 'room',
+      signalDelivery: 'peer',
       aws: { dynamoDbEndpoint: inject('dynamodbEndpoint'), ...localClientIdentity },
       connectionsEndpoint: `http://127.0.0.1:${(management.address() as AddressInfo).port}`,
     });

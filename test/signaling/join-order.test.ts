@@ -4,6 +4,7 @@ import type { RoomView } from '../../src/signaling/ports.js';
 
 const room = (subscribers: string[], places: Record<string, number>): RoomView => ({
   subscribers,
+  peerIds: new Map(),
   places: new Map(Object.entries(places)),
 });
 

@@ -79,7 +79,7 @@ describe('DynamoJoinOrder on DynamoDB Local', () => {
   it('writes no order item when a connection leaves a room that has none', async () => {
     await unsubscribe(who('nobody'), ['no-order'], deps());
     const room = await table.joinOrder.room('no-order');
-    expect(room).toEqual({ subscribers: [], places: new Map() });
+    expect(room).toEqual({ subscribers: [], peerIds: new Map(), places: new Map() });
   });
 });
 
@@ -109,7 +109,7 @@ describe('audienceOf with the join order', () => {
     await subscribe(who('full'), ['mine'], { ...deps(), limits });
     const refused = await audienceOf(announce('not-mine', 'p'), who('full'), { ...deps(), limits });
     expect(refused).toMatchObject({ ok: false, reason: 'too-many-subscriptions' });
-    expect(await table.joinOrder.room('not-mine')).toEqual({ subscribers: [], places: new Map() });
+    expect(await table.joinOrder.room('not-mine')).toEqual({ subscribers: [], peerIds: new Map(), places: new Map() });
   });
 
   it('with JOIN_ORDER=arrival, sends an announce to every subscriber and writes no place', async () => {

@@ -18,15 +18,28 @@ const now = () => Date.now();
 describe('DynamoSubscriptionStore', () => {
   it('keeps the case of topics and connection ids', async () => {
     await table.store.subscribe('AbC=', now(), ['Room', 'room', 'ROOM']);
-    expect((await table.store.subscribersOf('Room')).sort()).toEqual(['AbC=']);
+    expect([...(await table.store.membersOf('Room')).subscribers].sort()).toEqual(['AbC=']);
     expect((await table.store.topicsOf('AbC=')).sort()).toEqual(['ROOM', 'Room', 'room']);
     expect(await table.store.topicsOf('abc=')).toEqual([]);
+  });
+
+  it('records the peer id a subscriber signs with, on its subscription only, never creating one', async () => {
+    await table.store.subscribe('signer', now(), ['peers', 'other']);
+    await table.store.subscribe('quiet', now(), ['peers']);
+    await table.store.recordPeerId('peers', 'signer', 'peer-a');
+    expect(await table.store.membersOf('peers')).toEqual({ subscribers: ['quiet', 'signer'], peerIds: new Map([['signer', 'peer-a']]) });
+    expect((await table.joinOrder.room('peers')).peerIds).toEqual(new Map([['signer', 'peer-a']]));
+    expect((await table.store.membersOf('other')).peerIds).toEqual(new Map());
+    // A subscription that is gone stays gone: the update is conditional on it.
+    await table.store.unsubscribe('signer', ['peers']);
+    await table.store.recordPeerId('peers', 'signer', 'peer-a');
+    expect(await table.store.membersOf('peers')).toEqual({ subscribers: ['quiet'], peerIds: new Map() });
   });
 
   it('subscribes idempotently', async () => {
     await table.store.subscribe('twice', now(), ['t1']);
     await table.store.subscribe('twice', now(), ['t1']);
-    expect(await table.store.subscribersOf('t1')).toEqual(['twice']);
+    expect((await table.store.membersOf('t1')).subscribers).toEqual(['twice']);
   });
 
   it('writes many topics in batches of 25', async () => {
@@ -55,7 +68,7 @@ describe('DynamoSubscriptionStore', () => {
         },
       }),
     );
-    expect(await table.store.subscribersOf('mixed')).toEqual(['live']);
+    expect((await table.store.membersOf('mixed')).subscribers).toEqual(['live']);
     expect(await table.store.topicsOf('dead')).toEqual(['mixed']);
   });
 
@@ -73,7 +86,7 @@ describe('DynamoSubscriptionStore', () => {
     );
     counter.reset();
     try {
-      expect((await table.store.subscribersOf('paged')).sort()).toEqual(ids.sort());
+      expect([...(await table.store.membersOf('paged')).subscribers].sort()).toEqual(ids.sort());
       expect(counter.get('QueryCommand')).toBeGreaterThanOrEqual(3);
     } finally {
       table.client.middlewareStack.remove('smallPages');

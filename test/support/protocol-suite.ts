@@ -70,13 +70,27 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
       await join(bob, 'Room One', 'b');
       await join(carol, 'room one', 'c');
 
-      const offer = { type: 'publish', topic: 'Room One', data: { type: 'signal', from: 'a', to: 'b', token: 1, signal: { type: 'offer' } } };
+      const note = { type: 'publish', topic: 'Room One', data: { type: 'note', from: 'a', token: 1 } };
+      alice.send(note);
+      const isNote = (message: Received) => (message.data as { type?: string })?.type === 'note';
+      expect(await until(alice, isNote)).toEqual({ ...note, clients: 2 });
+      expect(await until(bob, isNote)).toEqual({ ...note, clients: 2 });
+      await aMoment();
+      expect((carol.received as Received[]).filter(isNote)).toEqual([]);
+    });
+
+    it('sends a signal to the peer it is addressed to only, with the subscriber count', async () => {
+      const [alice, bob, dave] = await Promise.all([connect(), connect(), connect()]);
+      await join(alice, 'signals', 'a');
+      await join(bob, 'signals', 'b');
+      await join(dave, 'signals', 'd');
+
+      const offer = { type: 'publish', topic: 'signals', data: { type: 'signal', from: 'a', to: 'b', token: 1, signal: { type: 'offer' } } };
       alice.send(offer);
       const isOffer = (message: Received) => (message.data as { type?: string })?.type === 'signal';
-      expect(await until(alice, isOffer)).toEqual({ ...offer, clients: 2 });
-      expect(await until(bob, isOffer)).toEqual({ ...offer, clients: 2 });
+      expect(await until(bob, isOffer)).toEqual({ ...offer, clients: 3 });
       await aMoment();
-      expect((carol.received as Received[]).filter(isOffer)).toEqual([]);
+      expect([...alice.received, ...dave.received].filter((message) => isOffer(message as Received))).toEqual([]);
     });
 
     it('sends an announce to those who joined the room before its sender, and to the sender', async () => {

@@ -1,0 +1,21 @@
+import { ConfigurationError } from './limits.js';
+
+/**
+ * Where an offer, answer or ICE candidate goes (docs/architecture.md, "Directed signals").
+ * - `peer` (default): a publish whose plain JSON `data.to` names a peer id the room knows
+ *   goes to the connection(s) of that peer id only; anything else to the whole room.
+ * - `room`: every publish to the whole room, as y-webrtc's reference server does.
+ */
+export const signalDeliveries = ['peer', 'room'] as const;
+export type SignalDelivery = (typeof signalDeliveries)[number];
+
+export const defaultSignalDelivery: SignalDelivery = 'peer';
+export const signalDeliveryEnvironmentVariable = 'SIGNAL_DELIVERY';
+
+export function signalDeliveryFromEnvironment(env: NodeJS.ProcessEnv = process.env): SignalDelivery {
+  const raw = env[signalDeliveryEnvironmentVariable] || defaultSignalDelivery;
+  if (!(signalDeliveries as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`${signalDeliveryEnvironmentVariable} must be ${signalDeliveries.join(' or ')}, got "${raw}"`);
+  }
+  return raw as SignalDelivery;
+}

@@ -1,0 +1,9 @@
+/**
+ * Whether a write failed only its condition: DynamoDB's ConditionalCheckFailedException, a
+ * transaction cancelled by one, or either wrapped by ElectroDB (as its `cause`).
+ */
+export function isConditionFailure(error: unknown): boolean {
+  const names = ['ConditionalCheckFailedException', 'TransactionCanceledException'];
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return names.includes((error as Error | undefined)?.name ?? '') || names.includes((cause as Error | undefined)?.name ?? '');
+}
