@@ -7,28 +7,30 @@ import { startLocalRuntime } from '../../local/local-runtime.js';
 import { defineCli, type CliValues } from '../../tools/cli.js';
 import { CommandCounter } from '../../tools/command-counter.js';
 import { startReferenceServer } from '../../tools/reference-server.js';
-import { joinTable, markdownReport } from './report.js';
+import { joinTable, markdownReport, referenceTarget } from './report.js';
 import { measureJoins, stopAllPools, type JoinRow } from './run.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const cli = defineCli({
   synopsis: 'npm run bench:join -- [--quick] [--trials N] [--timeout MS] [--out DIR]',
-  about: `  Rooms of 2, 4 and 8 unmodified y-webrtc peers (Node processes, @roamhq/wrtc) open one room
-  at the same moment; how many sync and how fast, against y-webrtc's bin/server.js and this
-  server (local runtime, GATEWAY_TIMING in-order and aws), side by side in one run.`,
+  about: `  Rooms of 2, 4, 8 and 16 unmodified y-webrtc peers (Node processes, @roamhq/wrtc) open one
+  room at the same moment; how many sync and how fast, and what a join costs (deliveries,
+  API Gateway messages both ways, DynamoDB capacity), against y-webrtc's bin/server.js and
+  this server (local runtime, GATEWAY_TIMING in-order and aws), side by side in one run.`,
   options: {
     quick: { type: 'boolean', description: 'rooms of 2 and 4, 3 trials each' },
+    sizes: { type: 'integers', min: 2, max: 32, description: 'room sizes to measure (default 2,4,8,16)' },
     trials: { type: 'integer', min: 1, description: 'trials per room size and server (default 10)' },
-    timeout: { type: 'integer', min: 1_000, default: 15_000, description: 'ms a room may take to sync before the trial counts as failed (default 15000)' },
+    timeout: { type: 'integer', min: 1_000, description: 'ms a room may take to sync before the trial counts as failed (default 15000, 40000 above 8 peers)' },
     out: { type: 'string', description: 'where to write join.md (default docs/bench, quick .test-artifacts/bench)' },
   },
 });
 
 async function main(values: CliValues<typeof cli>): Promise<number> {
   const trials = values.trials ?? (values.quick ? 3 : 10);
-  const timeoutMs = values.timeout;
-  const sizes = values.quick ? [2, 4] : [2, 4, 8];
+  const timeoutOf = (size: number) => values.timeout ?? (size > 8 ? 40_000 : 15_000);
+  const sizes = values.sizes ?? (values.quick ? [2, 4] : [2, 4, 8, 16]);
   const out = values.out ?? (values.quick ? '.test-artifacts/bench' : 'docs/bench');
   const log = (line: string) => console.log(line);
 
@@ -43,13 +45,13 @@ async function main(values: CliValues<typeof cli>): Promise<number> {
   try {
     const rows: JoinRow[] = [];
     const tableName = `bench-join-${Date.now()}`;
-    for (const size of sizes) rows.push(await measureJoins({ name: 'y-webrtc bin/server.js', url: reference.url }, size, trials, timeoutMs, log));
+    for (const size of sizes) rows.push(await measureJoins({ name: referenceTarget, url: reference.url }, size, trials, timeoutOf(size), log));
     for (const gatewayTiming of ['in-order', 'aws'] as const satisfies readonly GatewayTimingMode[]) {
       const runtime = await startLocalRuntime({ settings: { port: 0, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
       try {
         const meter = new CommandCounter(runtime.dependencies.dynamoDb, { consumedCapacity: true });
         const name = `this server, ${gatewayTiming === 'aws' ? `AWS timing (seed ${runtime.timing.seed})` : 'default timing'}`;
-        for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, size, trials, timeoutMs, log));
+        for (const size of sizes) rows.push(await measureJoins({ name, url: runtime.url, meter }, size, trials, timeoutOf(size), log));
       } finally {
         await runtime.stop();
       }
@@ -57,9 +59,15 @@ async function main(values: CliValues<typeof cli>): Promise<number> {
     const table = joinTable(rows);
     log(`\n${table}`);
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'join.md'), markdownReport(table, { quick: values.quick, trials, timeoutMs, joinOrder: process.env['JOIN_ORDER'] || 'room' }));
+    writeFileSync(join(out, 'join.md'), markdownReport(table, {
+        quick: values.quick,
+        trials,
+        timeoutMs: timeoutOf(Math.max(...sizes)),
+        joinOrder: process.env['JOIN_ORDER'] || 'room',
+        signalDelivery: process.env['SIGNAL_DELIVERY'] || 'peer',
+      }));
     log(`\nwritten to ${join(out, 'join.md')}`);
-    const failed = rows.filter((row) => row.target !== 'y-webrtc bin/server.js' && row.synced < row.trials);
+    const failed = rows.filter((row) => row.target !== referenceTarget && row.synced < row.trials);
     return failed.length === 0 ? 0 : 1;
   } finally {
     await stopAll();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CommandCounter } from '../../tools/command-counter.js';
+import { startFrameCountingProxy } from '../../tools/frame-counting-proxy.js';
 import { ascending, percentile } from '../../tools/stats.js';
 import { joinPeerReportPrefix, type JoinPeerCommand, type JoinPeerReport } from './join-peer.js';
 
@@ -32,8 +33,16 @@ export interface JoinRow {
   readonly direct: number;
   /** From opening the room to the last peer holding every edit, in successful trials. */
   readonly syncedMs: { readonly p50: number; readonly p99: number };
-  /** DynamoDB capacity per peer that joined, until the room was synced. */
-  readonly perJoin?: { readonly readUnits: number; readonly writeUnits: number; readonly requests: number };
+  /**
+   * Per peer that joined, until the room was synced: frames the server sent to clients
+   * (deliveries), frames both ways (what API Gateway bills as messages), and DynamoDB
+   * capacity when the server has a table.
+   */
+  readonly perJoin: {
+    readonly deliveries: number;
+    readonly messages: number;
+    readonly dynamoDb?: { readonly readUnits: number; readonly writeUnits: number; readonly requests: number };
+  };
 }
 
 /** y-webrtc peers in processes of their own, fresh for each trial (see join-peer.ts). */
@@ -136,10 +145,18 @@ export async function measureJoins(
   let readUnits = 0;
   let writeUnits = 0;
   let requests = 0;
+  let deliveries = 0;
+  let messages = 0;
+  const proxy = await startFrameCountingProxy(target.url);
+  try {
   for (let trial = 0; trial < trials; trial++) {
     const pool = await PeerPool.start(peers);
     target.meter?.reset();
-    const result = await pool.trial(target.url, peers, timeoutMs);
+    proxy.reset();
+    const result = await pool.trial(proxy.url, peers, timeoutMs);
+    const frames = proxy.counts();
+    deliveries += frames.toClients;
+    messages += frames.fromClients + frames.toClients;
     const reading = target.meter?.reading();
     if (reading) {
       readUnits += reading.readUnits;
@@ -151,7 +168,10 @@ export async function measureJoins(
     await new Promise((resolve) => setTimeout(resolve, 300));
     if (result.syncedMs !== undefined) times.push(result.syncedMs);
     if (result.direct) direct++;
-    progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}`);
+    progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}, ${frames.toClients} deliveries`);
+  }
+  } finally {
+    await proxy.stop();
   }
   const sorted = ascending(times);
   const joins = peers * trials;
@@ -162,6 +182,10 @@ export async function measureJoins(
     synced: sorted.length,
     direct,
     syncedMs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) },
-    ...(target.meter ? { perJoin: { readUnits: readUnits / joins, writeUnits: writeUnits / joins, requests: requests / joins } } : {}),
+    perJoin: {
+      deliveries: deliveries / joins,
+      messages: messages / joins,
+      ...(target.meter ? { dynamoDb: { readUnits: readUnits / joins, writeUnits: writeUnits / joins, requests: requests / joins } } : {}),
+    },
   };
 }
