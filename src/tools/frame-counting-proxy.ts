@@ -31,14 +31,15 @@ export async function startFrameCountingProxy(targetUrl: string): Promise<FrameC
   let toClients = 0;
   server.on('connection', (client, request) => {
     const upstream = new WebSocket(new URL(request.url ?? '/', targetUrl));
-    const pending: RawData[] = [];
+    // Frames a client sends before the upstream connection is open, kept as text or binary as sent.
+    const pending: { data: RawData; isBinary: boolean }[] = [];
     client.on('message', (data, isBinary) => {
       fromClients++;
       if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
-      else pending.push(data);
+      else pending.push({ data, isBinary });
     });
     upstream.on('open', () => {
-      for (const data of pending.splice(0)) upstream.send(data);
+      for (const { data, isBinary } of pending.splice(0)) upstream.send(data, { binary: isBinary });
     });
     upstream.on('message', (data, isBinary) => {
       toClients++;
