@@ -9,7 +9,20 @@ describe('cost model', () => {
     expect(traffic.pings).toBe(1_000 * 730 * 60 * 4);
     expect(traffic.sessions).toBe(730_000);
     expect(traffic.publishes).toBe(730_000 * 11);
-    expect(traffic.deliveries).toBe(730_000 * 11 * 2);
+    // The announce to both peers, each signal to its addressee; to the whole room without directed signals.
+    expect(traffic.deliveries).toBe(730_000 * (2 + 10));
+    expect(trafficOf({ ...workload, signalDelivery: 'room' }).deliveries).toBe(730_000 * 11 * 2);
+  });
+
+  it('models rooms of N peers: deliveries per join grow with N with directed signals, with N² without', () => {
+    const perJoin = (peers: number, signalDelivery: 'peer' | 'room') => {
+      const w = { ...workload, rooms: workload.connections / peers, signalDelivery };
+      return trafficOf(w).deliveries / trafficOf(w).sessions;
+    };
+    expect(perJoin(16, 'peer') / perJoin(8, 'peer')).toBeLessThan(2.2);
+    expect(perJoin(16, 'room') / perJoin(8, 'room')).toBeGreaterThan(4);
+    const eight = { ...workload, rooms: workload.connections / 8 };
+    expect(estimateOurs(eight).totalUsd).toBeLessThan(0.7 * estimateOurs({ ...eight, signalDelivery: 'room' }).totalUsd);
   });
 
   it('charges the predecessor a Lambda request per ping and a table Scan per disconnect, and this design neither', () => {

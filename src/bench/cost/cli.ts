@@ -25,12 +25,13 @@ function main(): number {
     sessionMinutes: Math.min(120, values['session-minutes']),
   };
   const ours = estimateOurs(workload);
+  const wholeRoom = estimateOurs({ ...workload, signalDelivery: 'room' });
   const predecessor = estimatePredecessor(workload);
   if (values.json) {
-    console.log(JSON.stringify({ workload, prices, traffic: trafficOf(workload), ours, predecessor }, null, 2));
+    console.log(JSON.stringify({ workload, prices, traffic: trafficOf(workload), ours, wholeRoom, predecessor }, null, 2));
     return 0;
   }
-  console.log(costReport(workload, ours, predecessor));
+  console.log(costReport(workload, [ours, wholeRoom, predecessor]));
   return 0;
 }
 

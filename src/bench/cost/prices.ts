@@ -40,6 +40,8 @@ export const operationCosts = {
     disconnectWriteUnits: 2,
     cleanupReadUnits: 0.5,
     cleanupWriteUnitsPerTopic: 2,
+    /** Directed signals: the peer id written on the subscription once per join, and on gsi1 (test/e2e/request-costs.test.ts). */
+    peerIdWriteUnits: 2,
     /** A subscription item is about 150 bytes; half a read unit covers 4 KB of them. */
     subscriptionBytes: 150,
   },

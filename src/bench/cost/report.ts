@@ -1,24 +1,34 @@
 import { prices } from './prices.js';
 import { trafficOf, type Estimate, type Workload } from './run.js';
 
-/** The workload and traffic in a few lines, then both estimates side by side, as markdown. */
-export function costReport(workload: Workload, ours: Estimate, predecessor: Estimate): string {
+const columnOf: Record<Estimate['design'], string> = {
+  ours: 'this design',
+  'ours, whole-room signals': 'whole-room signals (SIGNAL_DELIVERY=room)',
+  predecessor: 'predecessor',
+};
+
+/** The workload and traffic in a few lines, then the estimates side by side, as markdown. */
+export function costReport(workload: Workload, estimates: readonly Estimate[]): string {
   const t = trafficOf(workload);
   const heading =
     `Monthly estimate, ${prices.region}, list prices of ${prices.asOf} (src/bench/cost/prices.ts)\n` +
     `${workload.connections} connections in ${workload.rooms} rooms (${t.peersPerRoom.toFixed(1)} per room), ${workload.hours} h, ` +
-    `${workload.sessionMinutes} min sessions: ${fmt(t.sessions)} sessions, ${fmt(t.publishes)} publishes, ${fmt(t.pings)} pings\n`;
-  const rows = ours.lines.map((line, index) => {
-    const other = predecessor.lines[index]!;
-    return `| ${line.item} | ${fmt(line.quantity)} | $${line.usd.toFixed(2)} | ${fmt(other.quantity)} | $${other.usd.toFixed(2)} |`;
-  });
+    `${workload.sessionMinutes} min sessions: ${fmt(t.sessions)} sessions, ${fmt(t.publishes)} publishes, ${fmt(t.deliveries)} deliveries, ${fmt(t.pings)} pings\n`;
+  const rows = estimates[0]!.lines.map(
+    (line, index) => `| ${line.item} | ${estimates.map((estimate) => `${fmt(estimate.lines[index]!.quantity)} | $${estimate.lines[index]!.usd.toFixed(2)}`).join(' | ')} |`,
+  );
   const table = [
-    '| item | this design | USD | predecessor | USD |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    `| item | ${estimates.map((estimate) => `${columnOf[estimate.design]} | USD`).join(' | ')} |`,
+    `| --- | ${estimates.map(() => '---: | ---:').join(' | ')} |`,
     ...rows,
-    `| **total** | | **$${ours.totalUsd.toFixed(2)}** | | **$${predecessor.totalUsd.toFixed(2)}** |`,
+    `| **total** | ${estimates.map((estimate) => `| **$${estimate.totalUsd.toFixed(2)}**`).join(' | ')} |`,
   ].join('\n');
-  return `${heading}\n${table}`;
+  const [ours, wholeRoom] = estimates;
+  const saving =
+    ours && wholeRoom && wholeRoom.design === 'ours, whole-room signals'
+      ? `\nDirected signals save $${(wholeRoom.totalUsd - ours.totalUsd).toFixed(2)} a month here (${(100 * (1 - ours.totalUsd / wholeRoom.totalUsd)).toFixed(0)} %).\n`
+      : '';
+  return `${heading}\n${table}\n${saving}`;
 }
 
 function fmt(value: number): string {

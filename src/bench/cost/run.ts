@@ -1,3 +1,4 @@
+import type { SignalDelivery } from '../../config/signal-delivery.js';
 import { operationCosts, prices } from './prices.js';
 
 export interface Workload {
@@ -9,6 +10,8 @@ export interface Workload {
   readonly hours: number;
   /** Average length of one connection, in minutes (API Gateway ends every one after 120). */
   readonly sessionMinutes: number;
+  /** Where signals go (SIGNAL_DELIVERY): to their addressee (`peer`, the default) or to the whole room. */
+  readonly signalDelivery?: SignalDelivery;
 }
 
 export interface CostLine {
@@ -19,7 +22,7 @@ export interface CostLine {
 }
 
 export interface Estimate {
-  readonly design: 'ours' | 'predecessor';
+  readonly design: 'ours' | 'ours, whole-room signals' | 'predecessor';
   readonly lines: readonly CostLine[];
   readonly totalUsd: number;
 }
@@ -37,6 +40,7 @@ interface Traffic {
   readonly sessions: number;
   readonly pings: number;
   readonly publishes: number;
+  /** Publishes sent on to a connection: an announce to the room, a signal to its addressee or, without directed signals, to the room. */
   readonly deliveries: number;
   readonly connectionMinutes: number;
   readonly peersPerRoom: number;
@@ -46,19 +50,24 @@ export function trafficOf(workload: Workload): Traffic {
   const minutes = workload.hours * 60;
   const peersPerRoom = Math.max(1, workload.connections / workload.rooms);
   const sessions = (workload.connections * minutes) / workload.sessionMinutes;
-  const publishesPerJoin = 1 + signalsPerPair * (peersPerRoom - 1);
+  const signalsPerJoin = signalsPerPair * (peersPerRoom - 1);
+  const receiversPerSignal = (workload.signalDelivery ?? 'peer') === 'peer' ? 1 : peersPerRoom;
   return {
     sessions,
     pings: workload.connections * minutes * pingsPerMinute,
-    publishes: sessions * publishesPerJoin,
-    deliveries: sessions * publishesPerJoin * peersPerRoom,
+    publishes: sessions * (1 + signalsPerJoin),
+    deliveries: sessions * (peersPerRoom + signalsPerJoin * receiversPerSignal),
     connectionMinutes: workload.connections * minutes,
     peersPerRoom,
   };
 }
 
-/** This design: pings answered by API Gateway, publish one Query, disconnect constant. */
+/**
+ * This design: pings answered by API Gateway, publish one Query, disconnect constant; with
+ * directed signals (the default) a signal goes to one connection, for one write per join.
+ */
 export function estimateOurs(workload: Workload): Estimate {
+  const directed = (workload.signalDelivery ?? 'peer') === 'peer';
   const t = trafficOf(workload);
   const ms = operationCosts.milliseconds;
   const db = operationCosts.dynamoDb;
@@ -72,13 +81,16 @@ export function estimateOurs(workload: Workload): Estimate {
   };
   const gbSeconds =
     (t.sessions * (ms.connect + ms.subscribe + ms.disconnect + ms.cleanup) +
-      t.publishes * (ms.publishBase + ms.perReceiver * t.peersPerRoom)) /
+      t.publishes * ms.publishBase +
+      t.deliveries * ms.perReceiver) /
     1000 *
     operationCosts.lambdaMemoryGb;
-  const writeUnits = t.sessions * (db.connectWriteUnits + db.subscribeWriteUnitsPerTopic + db.disconnectWriteUnits + db.cleanupWriteUnitsPerTopic);
+  const writeUnits =
+    t.sessions *
+    (db.connectWriteUnits + db.subscribeWriteUnitsPerTopic + db.disconnectWriteUnits + db.cleanupWriteUnitsPerTopic + (directed ? db.peerIdWriteUnits : 0));
   const readUnits = t.publishes * queryUnits + t.sessions * db.cleanupReadUnits;
   const messages = t.pings * 2 + t.sessions * 1 + t.publishes + t.deliveries;
-  return estimate('ours', [
+  return estimate(directed ? 'ours' : 'ours, whole-room signals', [
     apiMessages(messages),
     apiMinutes(t.connectionMinutes),
     lambdaRequests(Object.values(invocations).reduce((sum, n) => sum + n, 0)),
@@ -90,7 +102,8 @@ export function estimateOurs(workload: Workload): Estimate {
 
 /** The predecessor: every ping through Lambda, a Scan of the whole table per disconnect. */
 export function estimatePredecessor(workload: Workload): Estimate {
-  const t = trafficOf(workload);
+  // It sent every publish to the whole room.
+  const t = trafficOf({ ...workload, signalDelivery: 'room' });
   const ms = operationCosts.milliseconds;
   const tableBytes = workload.rooms * operationCosts.predecessorTopicItemBytes(t.peersPerRoom);
   const scanUnits = Math.max(0.5, Math.ceil(tableBytes / 4096) * 0.5);
