@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       `  authorization   ${authorizationLine(runtime.authorization)}`,
       ...timingLines(runtime.timing),
       ...(runtime.joinOrder === 'arrival' ? ["  join order      the reference server's: whoever is subscribed when an announce is handled (JOIN_ORDER=arrival)"] : []),
+      ...(runtime.signalDelivery === 'room' ? ["  signals         to the whole room, as the reference server sends them (SIGNAL_DELIVERY=room)"] : []),
       '',
       `  y-webrtc:       new WebrtcProvider(room, ydoc, { signaling: ['${runtime.url}'] })`,
       '  Ctrl-C stops everything.',
