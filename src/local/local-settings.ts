@@ -26,7 +26,7 @@ export const defaultLocalSettings = {
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
   return {
-    port: integer(env, 'PORT', defaultLocalSettings.port, 0),
+    port: integer(env, 'PORT', defaultLocalSettings.port, 0, 65_535),
     tableName: env['TABLE_NAME'] || defaultLocalSettings.tableName,
     dynamodbEndpoint: env['DYNAMODB_ENDPOINT'] || undefined,
     idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', defaultLocalSettings.idleTimeoutSeconds, 1),
@@ -46,12 +46,16 @@ function gatewayTiming(env: NodeJS.ProcessEnv): GatewayTimingMode {
   return raw as GatewayTimingMode;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigurationError(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ConfigurationError(`${name} must be an integer ${range}, got "${raw}"`);
   }
   return value;
 }
+
+/** The variables `npm start` reads, its own and the handlers', each checked on its own. */
+export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER'] as const;

@@ -1,6 +1,8 @@
 import { ConfigurationError } from '../config/limits.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime.js';
+import { watchParent } from './parent-watch.js';
+import { startupProblems } from './startup-check.js';
 
 // The SDK's notice about Node 20 is for maintainers (docs/configuration.md), not for each start.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -24,11 +26,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  watchParent(() => {
+    console.log('\nthe process that started this one has gone (npm or a shell stopped by a signal)');
+    void shutdown(0);
+  });
   process.on('uncaughtException', (error) => {
     console.error(error);
     void shutdown(1);
   });
 
+  const problems = await startupProblems(process.env);
+  if (problems.length > 0) {
+    console.error(`cannot start: ${problems.length === 1 ? 'a setting is wrong' : `${problems.length} settings are wrong`} (docs/configuration.md lists them)`);
+    for (const problem of problems) console.error(`  - ${problem}`);
+    process.exit(1);
+  }
   console.log('starting y-webrtc signaling (local)...');
   try {
     runtime = await startLocalRuntime();

@@ -90,6 +90,24 @@ describe('npm start', () => {
     await eventually(() => java.every((pid) => !isAlive(pid)), 10_000, 'DynamoDB Local stopped');
   }, 60_000);
 
+  it('stops everything when `npm start` itself is stopped with SIGTERM, as process managers and CI scripts do', async () => {
+    const port = await freePort();
+    // npm ends on SIGTERM without passing it on; the server, reparented, must notice by itself.
+    const npm = spawn('npm', ['start'], { env: { ...process.env, DYNAMODB_ENDPOINT: '', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(npm);
+    let text = '';
+    npm.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    await eventually(() => text.includes('Ctrl-C stops everything'), 30_000, 'startup banner');
+    const everything = descendantsOf(npm.pid!);
+    expect(everything.some(isDynamoDbLocalJava)).toBe(true);
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}`);
+
+    npm.kill('SIGTERM');
+    await eventually(() => everything.every((pid) => !isAlive(pid)), 15_000, 'server and DynamoDB Local stopped');
+    await eventually(() => client.closed, 5_000, 'client connection closed');
+    await expect(TestClient.connect(`ws://127.0.0.1:${port}`)).rejects.toThrow(/ECONNREFUSED/);
+  }, 60_000);
+
   it('takes DynamoDB Local down with it when it is killed outright', async () => {
     const { child } = await runningServer();
     const spawned = descendantsOf(child.pid!);
@@ -115,9 +133,15 @@ describe('npm start', () => {
     expect(output()).not.toMatch(/\n +at /);
   });
 
-  it('refuses a bad setting with a message that names it', async () => {
-    const { child, output } = startServer({ PORT: 'eighty', DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' });
+  it('refuses bad settings before starting anything, naming every one', async () => {
+    const { child, output } = startServer({ PORT: 'eighty', MAX_TOPICS_PER_MESSAGE: '-1' });
+    const began = Date.now();
     expect(await exitOf(child)).toBe(1);
+    expect(output()).toMatch(/2 settings are wrong/);
     expect(output()).toMatch(/PORT must be an integer/);
+    expect(output()).toMatch(/MAX_TOPICS_PER_MESSAGE must be a positive integer/);
+    // DynamoDB Local was never started: that alone takes seconds.
+    expect(output()).not.toContain('starting y-webrtc signaling');
+    expect(Date.now() - began).toBeLessThan(5_000);
   });
 });
