@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { reportFolder, reportFolderConflict } from '../../tools/report-folder.js';
 import { defineCli } from '../../tools/cli.js';
 import { runDisconnectBench } from './run.js';
 import { checksTable, checkTargets, disconnectChart, markdownReport, resultTable } from './report.js';
@@ -8,13 +9,17 @@ import { checksTable, checkTargets, disconnectChart, markdownReport, resultTable
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const cli = defineCli({
-  synopsis: 'npm run bench:disconnect -- [--quick] [--peers-per-room N] [--repetitions N] [--endpoint URL] [--out DIR]',
+  synopsis: 'npm run bench:disconnect -- [--quick] [--peers-per-room N] [--repetitions N] [--endpoint URL] [--out DIR | --update-docs]',
+  about: `  What one disconnect costs in DynamoDB capacity, ours against the predecessor's Scan, as the
+  table grows. T is the number of other connections' items in the table (100 to 100 000); k the
+  topics the leaving connection subscribed to (1 and 10).`,
   options: {
     quick: { type: 'boolean', description: 'T ∈ {100, 1000, 10000} instead of up to 100 000 (CI runs this)' },
     'peers-per-room': { type: 'integer', min: 1, default: 1, description: 'other connections share rooms of this size (default 1)' },
     repetitions: { type: 'integer', min: 1, description: 'disconnects measured per cell (default 5, quick 3)' },
     endpoint: { type: 'string', description: 'a DynamoDB (Local) to use instead of starting one' },
-    out: { type: 'string', description: 'where to write disconnect.md and disconnect.svg\n(default docs/bench, quick .test-artifacts/bench)' },
+    out: { type: 'string', description: 'where to write disconnect.md and disconnect.svg (default .test-artifacts/bench)' },
+    'update-docs': { type: 'boolean', description: 'write the report into docs/bench, the tracked copy the docs cite' },
   },
 });
 
@@ -25,7 +30,9 @@ async function main(): Promise<number> {
   const peersPerRoom = values['peers-per-room'];
   const repetitions = values.repetitions ?? (values.quick ? 3 : 5);
   const tableSizes = values.quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000];
-  const out = values.out ?? (values.quick ? '.test-artifacts/bench' : 'docs/bench');
+  const conflict = reportFolderConflict(values);
+  if (conflict) return cli.fail(conflict);
+  const out = reportFolder(values);
 
   let database: RunningDynamoDbLocal | undefined;
   const stop = async () => {

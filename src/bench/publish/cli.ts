@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../../local/local-runtime.js';
+import { reportFolder, reportFolderConflict } from '../../tools/report-folder.js';
 import { defineCli } from '../../tools/cli.js';
 import { CommandCounter } from '../../tools/command-counter.js';
 import { startReferenceServer } from '../../tools/reference-server.js';
@@ -11,11 +12,14 @@ import { measureFanOut, type FanOutMeasurement } from './run.js';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const cli = defineCli({
-  synopsis: 'npm run bench:publish -- [--quick] [--publishes N] [--out DIR]',
+  synopsis: 'npm run bench:publish -- [--quick] [--publishes N] [--out DIR | --update-docs]',
+  about: `  Fan-out latency and DynamoDB reads of one publish to R receivers (R = 1, 10, 100 and 1000:
+  the subscribers of the room besides the sender), y-webrtc's bin/server.js against this server.`,
   options: {
     quick: { type: 'boolean', description: 'R ∈ {1, 10, 100} instead of up to 1000' },
     publishes: { type: 'integer', min: 1, default: 50, description: 'publishes measured per receiver count (default 50)' },
-    out: { type: 'string', description: 'where to write publish.md (default docs/bench, quick .test-artifacts/bench)' },
+    out: { type: 'string', description: 'where to write publish.md (default .test-artifacts/bench)' },
+    'update-docs': { type: 'boolean', description: 'write the report into docs/bench, the tracked copy the docs cite' },
   },
 });
 
@@ -25,7 +29,9 @@ async function main(): Promise<number> {
   const { values } = parsed;
   const publishes = values.publishes;
   const receiverCounts = values.quick ? [1, 10, 100] : [1, 10, 100, 1_000];
-  const out = values.out ?? (values.quick ? '.test-artifacts/bench' : 'docs/bench');
+  const conflict = reportFolderConflict(values);
+  if (conflict) return cli.fail(conflict);
+  const out = reportFolder(values);
 
   console.log('starting the local runtime (DynamoDB Local, emulator, poller) and y-webrtc bin/server.js...');
   let handlerTimes: number[] = [];
