@@ -66,6 +66,13 @@ async function main(): Promise<void> {
       `  signaling URL   ${runtime.url}`,
       `  demo page       ${demo}`,
       `  DynamoDB        ${runtime.dynamodbEndpoint}`,
+      ...(process.env['DYNAMODB_ENDPOINT']
+        ? []
+        : [
+            '                  DynamoDB Local listens on every network interface and takes any credentials: others on',
+            '                  your network can read and change the table (rooms, connection ids, IP addresses).',
+            '                  To keep it private, run one where you choose and set DYNAMODB_ENDPOINT (docs/security.md).',
+          ]),
       `  table           ${runtime.tableName}`,
       `  authorization   ${authorizationLine(runtime.authorization)}`,
       ...timingLines(runtime.timing),
