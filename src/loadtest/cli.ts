@@ -54,11 +54,18 @@ async function main(): Promise<number> {
     durationSeconds,
     sessionSeconds,
     rampPerSecond,
-    onProgress: (p) =>
+    onProgress: (p) => {
       console.log(
         `[${p.elapsedSeconds.toFixed(0).padStart(4)} s] connected ${String(p.connected).padStart(5)}  sent ${p.sentPerSecond.toFixed(0).padStart(6)}/s  ` +
           `received ${p.receivedPerSecond.toFixed(0).padStart(7)}/s  errors ${p.errors}  latency p50 ${fmt(p.latency.p50)} p99 ${fmt(p.latency.p99)} ms`,
-      ),
+      );
+      if (p.saturated) {
+        console.log(
+          `  SATURATED: delivery p50 rose from ${fmt(p.saturated.p50FromMs)} to ${fmt(p.saturated.p50ToMs)} ms since ${p.saturated.sinceSeconds.toFixed(0)} s: ` +
+            'the server is falling behind (no errors does not mean it holds). Fewer --clients or --rooms find what it holds.',
+        );
+      }
+    },
   });
   mkdirSync(values['report-dir'], { recursive: true });
   writeFileSync(join(values['report-dir'], 'loadtest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -67,6 +74,10 @@ async function main(): Promise<number> {
   console.log(`\n${markdown}\nreport: ${join(values['report-dir'], 'loadtest.json')} and loadtest.md`);
   if (report.errorRate > threshold) {
     console.error(`error rate ${(report.errorRate * 100).toFixed(3)} % is above the threshold ${(threshold * 100).toFixed(3)} %`);
+    return 1;
+  }
+  if (report.saturation) {
+    console.error('the server saturated: delivery latency kept rising (see the report); this load does not hold');
     return 1;
   }
   return report.interrupted ? 130 : 0;

@@ -13,9 +13,10 @@ export function markdownReport(report: LoadTestReport, threshold: number): strin
 
 | result | value |
 | --- | --- |
-| connections made | ${report.connections} (peak ${report.peakConnected} at once) |
+| connections made | ${report.connections} (peak ${report.peakConnected} at once): each client leaves after about ${report.sessionSeconds} s (--session) and rejoins as a new peer |
 | frames sent / received | ${report.sent} / ${report.received} |
 | delivery latency p50 / p99 / max | ${ms(report.latency.p50)} / ${ms(report.latency.p99)} / ${ms(report.latency.max)} ms (${report.latency.count} deliveries) |
 | errors | ${report.errors} (${(report.errorRate * 100).toFixed(3)} % of frames sent; threshold ${(threshold * 100).toFixed(3)} %) |
+| saturation | ${report.saturation ? `**saturated**: delivery p50 rose from ${ms(report.saturation.p50FromMs)} to ${ms(report.saturation.p50ToMs)} ms from ${report.saturation.sinceSeconds.toFixed(0)} s on; the server could not keep up with this load` : 'none: delivery latency held'} |
 ${kinds.length > 0 ? `\n| error | count |\n| --- | --- |\n${kinds.join('\n')}\n` : ''}`;
 }

@@ -1,5 +1,6 @@
 import type { Percentiles } from '../tools/stats.js';
 import { LatencyRecorder } from './latency-recorder.js';
+import { SaturationWatch, type Saturation } from './saturation.js';
 import { SimulatedPeer } from './simulated-peer.js';
 
 export interface LoadTestOptions {
@@ -24,6 +25,8 @@ export interface Progress {
   readonly receivedPerSecond: number;
   readonly errors: number;
   readonly latency: Percentiles;
+  /** Set on the window where the server was first seen falling behind. */
+  readonly saturated?: Saturation;
 }
 
 export interface LoadTestReport {
@@ -43,6 +46,10 @@ export interface LoadTestReport {
   readonly errorSamples: string[];
   readonly latency: Percentiles;
   readonly peakConnected: number;
+  /** Mean session before a client leaves and rejoins as a new peer: why connections made exceed clients. */
+  readonly sessionSeconds: number;
+  /** When delivery latency kept rising: the server could not keep up, errors or not. */
+  readonly saturation?: Saturation;
 }
 
 /** Runs simulated y-webrtc clients against a signaling URL for a bounded time. */
@@ -85,16 +92,21 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   let lastReceived = 0;
   let lastTick = started;
   const interval = options.progressIntervalMs ?? 2_000;
+  const saturation = new SaturationWatch();
   const progress = setInterval(() => {
     const now = Date.now();
     const seconds = (now - lastTick) / 1000;
+    const elapsedSeconds = (now - started) / 1000;
+    const window = latency.takeWindow();
+    const saturated = saturation.observe(elapsedSeconds, window.p50);
     options.onProgress?.({
-      elapsedSeconds: (now - started) / 1000,
+      elapsedSeconds,
       connected,
       sentPerSecond: (sent - lastSent) / seconds,
       receivedPerSecond: (received - lastReceived) / seconds,
       errors,
-      latency: latency.takeWindow(),
+      latency: window,
+      ...(saturated ? { saturated } : {}),
     });
     [lastSent, lastReceived, lastTick] = [sent, received, now];
   }, interval);
@@ -129,5 +141,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     errorSamples,
     latency: latency.overall(),
     peakConnected,
+    sessionSeconds: options.sessionSeconds,
+    ...(saturation.saturation ? { saturation: saturation.saturation } : {}),
   };
 }
