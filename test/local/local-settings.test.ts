@@ -23,7 +23,7 @@ describe('localSettings', () => {
   });
 
   it('names the setting and what it accepts when a value is wrong', () => {
-    expect(() => localSettings({ PORT: 'http' })).toThrow(/PORT must be an integer of at least 0, got "http"/);
+    expect(() => localSettings({ PORT: 'http' })).toThrow(/PORT must be an integer from 0 to 65535, got "http"/);
     expect(() => localSettings({ IDLE_TIMEOUT_SECONDS: '0' })).toThrow(ConfigurationError);
     expect(() => localSettings({ GATEWAY_TIMING: 'random' })).toThrow(/GATEWAY_TIMING must be in-order, parallel, aws, got "random"/);
     expect(() => localSettings({ FRAME_ORDER: 'parallel' })).toThrow(/FRAME_ORDER is replaced by GATEWAY_TIMING/);
