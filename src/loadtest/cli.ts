@@ -59,11 +59,13 @@ async function main(): Promise<number> {
         `[${p.elapsedSeconds.toFixed(0).padStart(4)} s] connected ${String(p.connected).padStart(5)}  sent ${p.sentPerSecond.toFixed(0).padStart(6)}/s  ` +
           `received ${p.receivedPerSecond.toFixed(0).padStart(7)}/s  errors ${p.errors}  latency p50 ${fmt(p.latency.p50)} p99 ${fmt(p.latency.p99)} ms`,
       );
-      if (p.saturated) {
+      if (p.change?.kind === 'fell-behind') {
         console.log(
-          `  SATURATED: delivery p50 rose from ${fmt(p.saturated.p50FromMs)} to ${fmt(p.saturated.p50ToMs)} ms since ${p.saturated.sinceSeconds.toFixed(0)} s: ` +
-            'the server is falling behind (no errors does not mean it holds). Fewer --clients or --rooms find what it holds.',
+          `  FALLING BEHIND: delivery p50 rose from ${fmt(p.change.p50FromMs)} to ${fmt(p.change.p50ToMs)} ms: frames queue up at the server ` +
+            '(no errors does not mean it holds). If it does not catch up, fewer --clients or --rooms find what it holds.',
         );
+      } else if (p.change?.kind === 'caught-up') {
+        console.log('  caught up: delivery latency is back down');
       }
     },
   });
@@ -76,7 +78,7 @@ async function main(): Promise<number> {
     console.error(`error rate ${(report.errorRate * 100).toFixed(3)} % is above the threshold ${(threshold * 100).toFixed(3)} %`);
     return 1;
   }
-  if (report.saturation) {
+  if (report.saturation.saturated) {
     console.error('the server saturated: delivery latency kept rising (see the report); this load does not hold');
     return 1;
   }

@@ -17,6 +17,15 @@ export function markdownReport(report: LoadTestReport, threshold: number): strin
 | frames sent / received | ${report.sent} / ${report.received} |
 | delivery latency p50 / p99 / max | ${ms(report.latency.p50)} / ${ms(report.latency.p99)} / ${ms(report.latency.max)} ms (${report.latency.count} deliveries) |
 | errors | ${report.errors} (${(report.errorRate * 100).toFixed(3)} % of frames sent; threshold ${(threshold * 100).toFixed(3)} %) |
-| saturation | ${report.saturation ? `**saturated**: delivery p50 rose from ${ms(report.saturation.p50FromMs)} to ${ms(report.saturation.p50ToMs)} ms from ${report.saturation.sinceSeconds.toFixed(0)} s on; the server could not keep up with this load` : 'none: delivery latency held'} |
+| saturation | ${saturationLine(report)} |
 ${kinds.length > 0 ? `\n| error | count |\n| --- | --- |\n${kinds.join('\n')}\n` : ''}`;
+}
+
+function saturationLine({ saturation }: LoadTestReport): string {
+  const peak = `p50 up to ${saturation.peakP50Ms.toFixed(0)} ms`;
+  if (saturation.saturated) {
+    return `**saturated**: behind since ${saturation.sinceSeconds?.toFixed(0)} s and still at the end (${peak}); the server cannot hold this load`;
+  }
+  if (saturation.behindSeconds > 0) return `held: fell behind for ${saturation.behindSeconds.toFixed(0)} s (${peak}, e.g. a burst of joins) and caught up`;
+  return 'none: delivery latency held';
 }

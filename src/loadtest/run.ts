@@ -1,6 +1,6 @@
 import type { Percentiles } from '../tools/stats.js';
 import { LatencyRecorder } from './latency-recorder.js';
-import { SaturationWatch, type Saturation } from './saturation.js';
+import { SaturationWatch, type Saturation, type SaturationChange } from './saturation.js';
 import { SimulatedPeer } from './simulated-peer.js';
 
 export interface LoadTestOptions {
@@ -25,8 +25,8 @@ export interface Progress {
   readonly receivedPerSecond: number;
   readonly errors: number;
   readonly latency: Percentiles;
-  /** Set on the window where the server was first seen falling behind. */
-  readonly saturated?: Saturation;
+  /** Set on the window where the server fell behind, or caught up again. */
+  readonly change?: SaturationChange;
 }
 
 export interface LoadTestReport {
@@ -48,8 +48,8 @@ export interface LoadTestReport {
   readonly peakConnected: number;
   /** Mean session before a client leaves and rejoins as a new peer: why connections made exceed clients. */
   readonly sessionSeconds: number;
-  /** When delivery latency kept rising: the server could not keep up, errors or not. */
-  readonly saturation?: Saturation;
+  /** Whether the server kept up: behind at the end means it cannot hold this load, errors or not. */
+  readonly saturation: Saturation;
 }
 
 /** Runs simulated y-webrtc clients against a signaling URL for a bounded time. */
@@ -98,7 +98,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     const seconds = (now - lastTick) / 1000;
     const elapsedSeconds = (now - started) / 1000;
     const window = latency.takeWindow();
-    const saturated = saturation.observe(elapsedSeconds, window.p50);
+    const change = saturation.observe(elapsedSeconds, window.p50);
     options.onProgress?.({
       elapsedSeconds,
       connected,
@@ -106,7 +106,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
       receivedPerSecond: (received - lastReceived) / seconds,
       errors,
       latency: window,
-      ...(saturated ? { saturated } : {}),
+      ...(change ? { change } : {}),
     });
     [lastSent, lastReceived, lastTick] = [sent, received, now];
   }, interval);
@@ -142,6 +142,6 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     latency: latency.overall(),
     peakConnected,
     sessionSeconds: options.sessionSeconds,
-    ...(saturation.saturation ? { saturation: saturation.saturation } : {}),
+    saturation: saturation.verdict(),
   };
 }

@@ -1,17 +1,23 @@
-/** When the server fell behind: delivery latency that only rose, or a p50 past what any user waits. */
+/** How the server kept up with the load, judged from the delivery latency of each progress window. */
 export interface Saturation {
-  /** Seconds into the run when the rise began. */
-  readonly sinceSeconds: number;
-  readonly p50FromMs: number;
-  readonly p50ToMs: number;
+  /** Still behind at the end of the run: it cannot hold this load. */
+  readonly saturated: boolean;
+  /** Seconds spent behind in all (a burst of joins can put it behind for a while). */
+  readonly behindSeconds: number;
+  /** When it last fell behind, if it did. */
+  readonly sinceSeconds?: number;
+  /** The highest window p50. */
+  readonly peakP50Ms: number;
 }
 
-/** Consecutive progress windows whose p50 each grew by this factor at least. */
+export type SaturationChange = { readonly kind: 'fell-behind'; readonly p50FromMs: number; readonly p50ToMs: number } | { readonly kind: 'caught-up' };
+
+/** Consecutive windows whose p50 each grew by this factor at least: a queue building up. */
 const risingWindows = 3;
 const risingFactor = 1.2;
-/** A rise below this is noise on a quiet run. */
+/** A rise below this is noise on a quiet run; below it again, the server has caught up. */
 const noticeableMs = 250;
-/** A median delivery this slow is saturation on its own: y-webrtc users give up within seconds. */
+/** A median delivery this slow is behind on its own: y-webrtc users give up within seconds. */
 const tooSlowMs = 1_000;
 
 /**
@@ -21,24 +27,43 @@ const tooSlowMs = 1_000;
  */
 export class SaturationWatch {
   private readonly windows: { readonly atSeconds: number; readonly p50: number }[] = [];
-  private found: Saturation | undefined;
+  private behindSince: number | undefined;
+  private lastBehindSince: number | undefined;
+  private behindSeconds = 0;
+  private peak = 0;
+  private lastAt = 0;
 
-  get saturation(): Saturation | undefined {
-    return this.found;
-  }
-
-  /** Takes one window's p50; returns the saturation when this window is where it is first seen. */
-  observe(atSeconds: number, p50: number): Saturation | undefined {
-    if (Number.isNaN(p50) || this.found) return undefined;
+  /** Takes one window's p50 (NaN: no deliveries); says when the server fell behind or caught up. */
+  observe(atSeconds: number, p50: number): SaturationChange | undefined {
+    const previousAt = this.lastAt;
+    this.lastAt = atSeconds;
+    if (this.behindSince !== undefined) this.behindSeconds += atSeconds - previousAt;
+    if (Number.isNaN(p50)) return undefined;
+    this.peak = Math.max(this.peak, p50);
     this.windows.push({ atSeconds, p50 });
-    const recent = this.windows.slice(-(risingWindows + 1));
-    const rising =
-      recent.length === risingWindows + 1 && recent.every((window, index) => index === 0 || window.p50 >= risingFactor * recent[index - 1]!.p50);
-    if ((rising && p50 >= noticeableMs) || p50 >= tooSlowMs) {
-      const from = rising ? recent[0]! : { atSeconds, p50 };
-      this.found = { sinceSeconds: from.atSeconds, p50FromMs: from.p50, p50ToMs: p50 };
-      return this.found;
+    if (this.behindSince === undefined) {
+      const recent = this.windows.slice(-(risingWindows + 1));
+      const rising =
+        recent.length === risingWindows + 1 && recent.every((window, index) => index === 0 || window.p50 >= risingFactor * recent[index - 1]!.p50);
+      if ((rising && p50 >= noticeableMs) || p50 >= tooSlowMs) {
+        const from = rising ? recent[0]! : { atSeconds, p50 };
+        this.behindSince = from.atSeconds;
+        this.lastBehindSince = from.atSeconds;
+        return { kind: 'fell-behind', p50FromMs: from.p50, p50ToMs: p50 };
+      }
+    } else if (p50 < noticeableMs) {
+      this.behindSince = undefined;
+      return { kind: 'caught-up' };
     }
     return undefined;
+  }
+
+  verdict(): Saturation {
+    return {
+      saturated: this.behindSince !== undefined,
+      behindSeconds: this.behindSeconds,
+      ...(this.lastBehindSince !== undefined ? { sinceSeconds: this.lastBehindSince } : {}),
+      peakP50Ms: this.peak,
+    };
   }
 }

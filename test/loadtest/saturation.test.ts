@@ -3,29 +3,34 @@ import { SaturationWatch } from '../../src/loadtest/saturation.js';
 
 const run = (p50s: readonly number[]) => {
   const watch = new SaturationWatch();
-  const seen = p50s.map((p50, index) => watch.observe(2 * (index + 1), p50));
-  return { watch, firstAt: seen.findIndex((found) => found !== undefined) };
+  const changes = p50s.map((p50, index) => watch.observe(2 * (index + 1), p50)?.kind);
+  return { verdict: watch.verdict(), changes };
 };
 
 describe('saturation', () => {
-  it('is found where delivery latency has risen window after window, as on the user report (1 s to 10 s in 18 s)', () => {
-    const { watch, firstAt } = run([40, 45, 38, 120, 400, 1_000, 2_500, 5_000, 10_000]);
-    expect(firstAt).toBe(5);
-    expect(watch.saturation).toEqual({ sinceSeconds: 6, p50FromMs: 38, p50ToMs: 1_000 });
+  it('is a latency that climbs window after window to the end, as on the user report (1 s to 10 s in 18 s)', () => {
+    const { verdict, changes } = run([40, 45, 38, 120, 400, 1_000, 2_500, 5_000, 10_000]);
+    expect(changes.indexOf('fell-behind')).toBe(5);
+    expect(verdict).toEqual({ saturated: true, behindSeconds: 6, sinceSeconds: 6, peakP50Ms: 10_000 });
   });
 
   it('is found on a steady rise that stays under a second', () => {
-    const { watch } = run([100, 130, 170, 220, 290, 380]);
-    expect(watch.saturation).toEqual({ sinceSeconds: 4, p50FromMs: 130, p50ToMs: 290 });
+    expect(run([100, 130, 170, 220, 290, 380]).verdict).toMatchObject({ saturated: true, sinceSeconds: 4 });
+  });
+
+  it('is not a burst of joins the server works off: it fell behind and caught up', () => {
+    const { verdict, changes } = run([384, 1_636, 2_226, 623, 48, 93, 53]);
+    expect(changes.filter(Boolean)).toEqual(['fell-behind', 'caught-up']);
+    expect(verdict).toEqual({ saturated: false, behindSeconds: 6, sinceSeconds: 4, peakP50Ms: 2_226 });
   });
 
   it('is not a steady load, nor a small wobble on a quiet run', () => {
-    expect(run([12, 15, 11, 14, 13, 12, 16, 12]).watch.saturation).toBeUndefined();
-    expect(run([20, 30, 45, 70, 90]).watch.saturation).toBeUndefined();
-    expect(run([300, 320, 290, 310, 305]).watch.saturation).toBeUndefined();
+    expect(run([12, 15, 11, 14, 13, 12, 16, 12]).verdict).toMatchObject({ saturated: false, behindSeconds: 0 });
+    expect(run([20, 30, 45, 70, 90]).verdict.saturated).toBe(false);
+    expect(run([300, 320, 290, 310, 305]).verdict.saturated).toBe(false);
   });
 
   it('skips windows without deliveries', () => {
-    expect(run([NaN, NaN, 50, NaN, 60]).watch.saturation).toBeUndefined();
+    expect(run([NaN, NaN, 50, NaN, 60]).verdict).toEqual({ saturated: false, behindSeconds: 0, peakP50Ms: 60 });
   });
 });
