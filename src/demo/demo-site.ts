@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { ConnectionCheck } from './demo-state.js';
 
 const appDirectory = new URL('./app/', import.meta.url);
 
@@ -11,13 +12,19 @@ export interface DemoFiles {
 
 export type DemoRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
+/** Decides as the server's `$connect` would, for the page's token, origin and room (see ConnectionCheck). */
+export type ConnectionChecker = (request: { readonly token?: string; readonly origin?: string; readonly room: string }) => Promise<ConnectionCheck>;
+
+/** Where the page asks why it cannot connect. */
+export const connectCheckPath = '/connect-check';
+
 /** The demo page over HTTP: `/` (to browsers) and `/demo.js`, bundled once, in memory. */
 export interface DemoSite {
   /**
    * Answers GET and HEAD of the page and its script, and anything else with `statusText()`
    * as plain text; other methods get 405.
    */
-  handler(statusText: () => string): DemoRequestHandler;
+  handler(statusText: () => string, checkConnection?: ConnectionChecker): DemoRequestHandler;
   /** Bundles now (the handler otherwise does on first request); rejects when bundling fails. */
   build(): Promise<DemoFiles>;
 }
@@ -49,9 +56,20 @@ export function demoSite(bundle: () => Promise<DemoFiles> = bundleDemo): DemoSit
     });
     return files;
   };
-  const handler = (statusText: () => string): DemoRequestHandler => async (request, response) => {
+  const handler = (statusText: () => string, checkConnection?: ConnectionChecker): DemoRequestHandler => async (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === connectCheckPath && checkConnection) {
+      // Browsers leave Origin out of a same-origin GET; the page says which it is (a diagnosis only:
+      // the WebSocket handshake checks the real header).
+      const origin = request.headers.origin ?? (url.searchParams.get('origin') || undefined);
+      const token = url.searchParams.get('token') || undefined;
+      const check = await checkConnection({ room: url.searchParams.get('room') ?? '', ...(token ? { token } : {}), ...(origin ? { origin } : {}) });
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(check));
       return;
     }
     const resource = resourceFor(request);

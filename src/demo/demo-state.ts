@@ -13,4 +13,15 @@ export interface DemoState {
   /** A room password is in use. */
   readonly encrypted: boolean;
   readonly text: string;
+  /** Why the page is not connected or not in its room, in words, with what to do; absent when all is well. */
+  readonly problem?: string;
 }
+
+/**
+ * What the local server says of a connection the page would open (GET /connect-check?token=&room=):
+ * the decision of its `$connect` authorizer, and whether the token's rooms include the room.
+ * The browser cannot see why a WebSocket handshake was refused; this tells it.
+ */
+export type ConnectionCheck =
+  | { readonly status: 200; readonly roomAllowed: boolean; readonly rooms: 'any' | readonly string[] }
+  | { readonly status: 401 | 403; readonly reason: string };

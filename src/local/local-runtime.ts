@@ -16,6 +16,7 @@ import type { HandlerSettings } from '../handlers/handler-settings.js';
 import { messageDependencies, type MessageDependencies } from '../handlers/message-dependencies.js';
 import { messageHandler } from '../handlers/message.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
+import { connectionChecker } from './connection-check.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
@@ -115,6 +116,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       fallback: demo.handler(
         (): string =>
           `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
+        connectionChecker(auth),
       ),
     });
     await gateway.listen();

@@ -13,6 +13,7 @@
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
 import type { DemoState } from '../demo-state.js';
+import { diagnose, patienceMs } from './diagnosis.js';
 import { bindTextarea } from './textarea-binding.js';
 
 interface Settings {
@@ -38,6 +39,10 @@ interface Session {
   readonly text: Y.Text;
   readonly provider: WebrtcProvider;
   inRoom: boolean;
+  readonly openedAt: number;
+  /** Why it is not in its room, once it has waited `patienceMs`; asked again every few seconds. */
+  problem: string | undefined;
+  diagnosedAt: number;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ const element = <T extends HTMLElement>(id: string): T => {
 const ui = {
   text: element<HTMLTextAreaElement>('text'),
   status: element('signaling-status'),
+  problem: element('signaling-problem'),
   peers: element('peer-count'),
   room: element('room-name'),
   share: element<HTMLAnchorElement>('share-link'),
@@ -113,7 +119,7 @@ function open(settings: Settings): Session {
   });
   const unbind = bindTextarea(text, ui.text);
   const connections = provider.signalingConns as SignalingConnection[];
-  const session: Session = { settings, doc, text, provider, inRoom: false, close };
+  const session: Session = { settings, doc, text, provider, inRoom: false, openedAt: Date.now(), problem: undefined, diagnosedAt: 0, close };
 
   // Only listens to what the server sends; the provider is used as it is.
   const onMessage = (message: { type?: string; topic?: string }) => {
@@ -173,12 +179,33 @@ function state(): DemoState {
     tabs: room ? room.bcConns.size : 0,
     encrypted: current.settings.password !== '',
     text: current.text.toString(),
+    ...(current.problem && !current.inRoom ? { problem: current.problem } : {}),
   };
+}
+
+/** Asks why the page is not in its room once it has waited long enough, and again every few seconds. */
+function checkProblem(current: Session, connected: boolean): void {
+  if (current.inRoom) {
+    current.problem = undefined;
+    return;
+  }
+  const now = Date.now();
+  if (now - current.openedAt < patienceMs || now - current.diagnosedAt < patienceMs) return;
+  current.diagnosedAt = now;
+  const { signaling, token, room } = current.settings;
+  void diagnose({ signaling, token, room, connected }, location.origin).then((problem) => {
+    if (session !== current) return;
+    current.problem = problem;
+    render();
+  }, () => undefined);
 }
 
 function render(): void {
   if (!session) return;
+  checkProblem(session, (session.provider.signalingConns as SignalingConnection[]).some((connection) => connection.connected));
   const now = state();
+  ui.problem.hidden = now.problem === undefined;
+  ui.problem.textContent = now.problem ?? '';
   const label = now.signaling === 'connected' ? (now.inRoom ? 'connected, in room' : 'connected') : now.signaling;
   ui.status.textContent = `signaling: ${label}`;
   ui.status.dataset['state'] = now.signaling;
