@@ -16,7 +16,15 @@ export interface MessageDependencies extends TableDependencies {
   managementClientFor(endpoint: string): ApiGatewayManagementApiClient;
 }
 
-export function messageDependencies(settings: HandlerSettings, table: TableDependencies = tableDependencies(settings)): MessageDependencies {
+/**
+ * @param fixedSender when given, every delivery goes through it instead of the management API
+ *   (the local runtime's in-process delivery).
+ */
+export function messageDependencies(
+  settings: HandlerSettings,
+  table: TableDependencies = tableDependencies(settings),
+  fixedSender?: ConnectionSender,
+): MessageDependencies {
   const { limits, aws, connectionsEndpoint } = settings;
   const clients = new Map<string, ApiGatewayManagementApiClient>();
   const senders = new Map<string, ConnectionSender>();
@@ -35,6 +43,7 @@ export function messageDependencies(settings: HandlerSettings, table: TableDepen
     signalDelivery: settings.signalDelivery,
     managementClientFor,
     senderFor(endpoint) {
+      if (fixedSender) return fixedSender;
       const target = connectionsEndpoint ?? endpoint;
       let sender = senders.get(target);
       if (!sender) {

@@ -119,6 +119,11 @@ export class GatewayEmulator {
     return this.connections.size;
   }
 
+  /** Sends to a connection as `POST @connections/{id}` would, without the HTTP round trip. */
+  postToConnection(connectionId: string, data: string): 'delivered' | 'gone' | 'too-large' {
+    return this.managementApi.post(connectionId, data);
+  }
+
   /** The open connections, with the query of their handshake: how a test finds its client's id. */
   openConnections(): (EmulatedConnectionInfo & { readonly connectedAt: number })[] {
     return [...this.connections.values()].map(({ connectionId, connectedAt, queryStringParameters }) => ({ connectionId, connectedAt, queryStringParameters }));

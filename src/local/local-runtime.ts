@@ -17,6 +17,8 @@ import { messageDependencies, type MessageDependencies } from '../handlers/messa
 import { messageHandler } from '../handlers/message.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { connectionChecker } from './connection-check.js';
+import { InProcessSender } from './in-process-sender.js';
+import { localDeliveryFromEnvironment, type LocalDelivery } from './local-delivery.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
@@ -32,6 +34,12 @@ export interface LocalRuntimeOptions {
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
   /** The handlers' join order; without it, JOIN_ORDER from the environment (default `room`). */
   readonly joinOrder?: JoinOrder;
+  /**
+   * How the handlers deliver to connections: `in-process` (default) calls the emulator;
+   * `management-api` posts through the SDK's management API client over HTTP, as on AWS
+   * (the tests that inject faults into that client use it). LOCAL_DELIVERY sets it too.
+   */
+  readonly delivery?: LocalDelivery;
   /** Where signals go; without it, SIGNAL_DELIVERY from the environment (default `peer`). */
   readonly signalDelivery?: SignalDelivery;
   /** Benchmarks use this to time each function invocation. */
@@ -129,7 +137,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       aws,
       connectionsEndpoint: gateway.managementEndpoint,
     };
-    const dependencies = messageDependencies(handlerSettings);
+    const delivery = options.delivery ?? localDeliveryFromEnvironment(process.env);
+    const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
     stack.push(async () => dependencies.dynamoDb.destroy());
     signaling.bind({
       connect: connectHandler(dependencies),

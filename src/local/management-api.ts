@@ -33,6 +33,16 @@ export function addressedConnection(request: IncomingMessage): string | undefine
 export class ManagementApi {
   constructor(private readonly options: ManagementApiOptions) {}
 
+  /** `POST @connections/{id}` without HTTP: what the local runtime's handlers use by default. */
+  post(connectionId: string, data: string): 'delivered' | 'gone' | 'too-large' {
+    const connection = this.options.connection(connectionId);
+    if (!connection || connection.socket.readyState !== WebSocket.OPEN) return 'gone';
+    if (Buffer.byteLength(data) > this.options.maxMessageBytes) return 'too-large';
+    connection.socket.send(data);
+    connection.lastActiveAt = Date.now();
+    return 'delivered';
+  }
+
   async serve(request: IncomingMessage, response: ServerResponse, connectionId: string): Promise<void> {
     const body = await readBody(request);
     const connection = this.options.connection(connectionId);

@@ -3,6 +3,7 @@ import { authConfigFromEnvironment, authEnvironmentVariables } from '../auth/aut
 import { joinOrderEnvironmentVariable, joinOrderFromEnvironment } from '../config/join-order.js';
 import { limitEnvironmentVariables, limitsFromEnvironment } from '../config/limits.js';
 import { signalDeliveryEnvironmentVariable, signalDeliveryFromEnvironment } from '../config/signal-delivery.js';
+import { localDeliveryFromEnvironment } from './local-delivery.js';
 import { localEnvironmentVariables, localSettings } from './local-settings.js';
 
 /**
@@ -25,6 +26,7 @@ export async function startupProblems(env: NodeJS.ProcessEnv): Promise<string[]>
   check(limitsFromEnvironment, Object.values(limitEnvironmentVariables));
   check(joinOrderFromEnvironment, [joinOrderEnvironmentVariable]);
   check(signalDeliveryFromEnvironment, [signalDeliveryEnvironmentVariable]);
+  check(localDeliveryFromEnvironment, ['LOCAL_DELIVERY']);
   // The AUTH_* settings depend on one another: read together.
   const auth = Object.fromEntries(authEnvironmentVariables.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
   try {
