@@ -139,7 +139,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const delivery = options.delivery ?? localDeliveryFromEnvironment(process.env);
     const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
-    stack.push(async () => dependencies.dynamoDb.destroy());
+    // Before the gateway's close in the stack, so it runs after: closing delivers every open
+    // connection's $disconnect, and the drain runs the cleanup, both through these clients.
+    stack.splice(stack.length - 1, 0, async () => dependencies.dynamoDb.destroy());
     signaling.bind({
       connect: connectHandler(dependencies),
       message: messageHandler(dependencies),

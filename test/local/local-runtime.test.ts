@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import { CountedMetrics } from '../support/metrics.js';
 import { allItems, startTestRuntime } from '../support/runtime.js';
 import { settled, TestClient } from '../support/test-client.js';
 
@@ -7,6 +8,7 @@ import { settled, TestClient } from '../support/test-client.js';
  * Each runtime builds its handlers from its own settings: two in one process keep their own
  * table, join order and management API, and neither sees the other's connections.
  */
+const counted = CountedMetrics.start();
 let first: LocalRuntime;
 let second: LocalRuntime;
 beforeAll(async () => {
@@ -48,5 +50,20 @@ describe('two local runtimes in one process', () => {
     expect(await connectionsIn(first)).toBe(2);
     expect(await connectionsIn(second)).toBe(2);
     await Promise.all(clients.map((client) => client.close()));
+  });
+});
+
+describe('stopping a local runtime', () => {
+  it("delivers the $disconnect of every connection still open, and its cleanup, before destroying the handlers' clients", async () => {
+    const runtime = await startTestRuntime();
+    const client = await TestClient.connect(runtime.url);
+    client.send({ type: 'subscribe', topics: ['open-at-stop'] });
+    await settled(client);
+    const mark = counted.mark();
+    await runtime.stop();
+    expect(counted.sum('HandlerErrors', mark)).toBe(0);
+    expect(counted.sum('ConnectionsClosed', mark)).toBe(1);
+    expect(counted.sum('ConnectionsCleanedUp', mark)).toBe(1);
+    expect(client.closed).toBe(true);
   });
 });
