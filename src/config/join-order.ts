@@ -1,4 +1,4 @@
-import { ConfigurationError } from './limits.js';
+import { choiceFromEnvironment } from './choice.js';
 
 /**
  * How a room orders its joins (docs/architecture.md, "Join order").
@@ -16,9 +16,5 @@ export const defaultJoinOrder: JoinOrder = 'room';
 export const joinOrderEnvironmentVariable = 'JOIN_ORDER';
 
 export function joinOrderFromEnvironment(env: NodeJS.ProcessEnv = process.env): JoinOrder {
-  const raw = env[joinOrderEnvironmentVariable] || defaultJoinOrder;
-  if (!(joinOrders as readonly string[]).includes(raw)) {
-    throw new ConfigurationError(`${joinOrderEnvironmentVariable} must be ${joinOrders.join(' or ')}, got "${raw}"`);
-  }
-  return raw as JoinOrder;
+  return choiceFromEnvironment(env, joinOrderEnvironmentVariable, joinOrders, defaultJoinOrder);
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './limits.js';
+import { choiceFromEnvironment } from './choice.js';
 
 /**
  * Where an offer, answer or ICE candidate goes (docs/architecture.md, "Directed signals").
@@ -13,9 +13,5 @@ export const defaultSignalDelivery: SignalDelivery = 'peer';
 export const signalDeliveryEnvironmentVariable = 'SIGNAL_DELIVERY';
 
 export function signalDeliveryFromEnvironment(env: NodeJS.ProcessEnv = process.env): SignalDelivery {
-  const raw = env[signalDeliveryEnvironmentVariable] || defaultSignalDelivery;
-  if (!(signalDeliveries as readonly string[]).includes(raw)) {
-    throw new ConfigurationError(`${signalDeliveryEnvironmentVariable} must be ${signalDeliveries.join(' or ')}, got "${raw}"`);
-  }
-  return raw as SignalDelivery;
+  return choiceFromEnvironment(env, signalDeliveryEnvironmentVariable, signalDeliveries, defaultSignalDelivery);
 }

@@ -51,11 +51,9 @@ export class ManagementApi {
     }
     switch (request.method) {
       case 'POST':
-        if (body.length > this.options.maxMessageBytes) {
+        if (this.post(connectionId, body.toString('utf8')) === 'too-large') {
           return serviceError(response, 413, 'PayloadTooLargeException', 'payload too large');
         }
-        connection.socket.send(body.toString('utf8'));
-        connection.lastActiveAt = Date.now();
         response.writeHead(200).end();
         return;
       case 'GET':

@@ -149,27 +149,27 @@ export async function measureJoins(
   let messages = 0;
   const proxy = await startFrameCountingProxy(target.url);
   try {
-  for (let trial = 0; trial < trials; trial++) {
-    const pool = await PeerPool.start(peers);
-    target.meter?.reset();
-    proxy.reset();
-    const result = await pool.trial(proxy.url, peers, timeoutMs);
-    const frames = proxy.counts();
-    deliveries += frames.toClients;
-    messages += frames.fromClients + frames.toClients;
-    const reading = target.meter?.reading();
-    if (reading) {
-      readUnits += reading.readUnits;
-      writeUnits += reading.writeUnits;
-      requests += reading.requests;
+    for (let trial = 0; trial < trials; trial++) {
+      const pool = await PeerPool.start(peers);
+      target.meter?.reset();
+      proxy.reset();
+      const result = await pool.trial(proxy.url, peers, timeoutMs);
+      const frames = proxy.counts();
+      deliveries += frames.toClients;
+      messages += frames.fromClients + frames.toClients;
+      const reading = target.meter?.reading();
+      if (reading) {
+        readUnits += reading.readUnits;
+        writeUnits += reading.writeUnits;
+        requests += reading.requests;
+      }
+      await pool.stop();
+      // Let the server's cleanup of the closed connections run before the next room opens.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (result.syncedMs !== undefined) times.push(result.syncedMs);
+      if (result.direct) direct++;
+      progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}, ${frames.toClients} deliveries`);
     }
-    await pool.stop();
-    // Let the server's cleanup of the closed connections run before the next room opens.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    if (result.syncedMs !== undefined) times.push(result.syncedMs);
-    if (result.direct) direct++;
-    progress(`  ${target.name}, ${peers} peers, trial ${trial + 1}/${trials}: ${result.syncedMs === undefined ? 'NOT synced' : `synced in ${result.syncedMs} ms`}${result.direct ? '' : ', not every pair direct'}, ${frames.toClients} deliveries`);
-  }
   } finally {
     await proxy.stop();
   }
