@@ -29,6 +29,8 @@ export interface StreamPollerOptions {
 
 interface ShardState {
   iterator: string | undefined;
+  /** The last record read from the shard, where a fresh iterator resumes. */
+  lastSequenceNumber?: string;
   /** Records read but not yet handled successfully, oldest first. */
   pending: DynamoDBRecord[];
   failures: number;
@@ -94,27 +96,43 @@ export class StreamPoller {
       );
       for (const shard of StreamDescription?.Shards ?? []) {
         if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
-        const { ShardIterator } = await this.options.client.send(
-          new GetShardIteratorCommand({
-            StreamArn: this.options.streamArn,
-            ShardId: shard.ShardId,
-            ShardIteratorType: 'TRIM_HORIZON',
-          }),
-        );
-        this.shards.set(shard.ShardId, { iterator: ShardIterator, pending: [], failures: 0 });
+        this.shards.set(shard.ShardId, { iterator: await this.iteratorFor(shard.ShardId), pending: [], failures: 0 });
       }
       exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
+  }
+
+  private async iteratorFor(shardId: string, afterSequenceNumber?: string): Promise<string | undefined> {
+    const { ShardIterator } = await this.options.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.options.streamArn,
+        ShardId: shardId,
+        ...(afterSequenceNumber
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: afterSequenceNumber }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return ShardIterator;
   }
 
   /** @returns whether the shard had anything to do */
   private async pollShard(shardId: string, shard: ShardState, stopped: AbortSignal): Promise<boolean> {
     let busy = false;
     if (shard.pending.length === 0 && shard.iterator) {
-      const { Records, NextShardIterator } = await this.options.client.send(
-        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
-      );
+      let response;
+      try {
+        response = await this.options.client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
+      } catch (error) {
+        if (!isDeadIterator(error)) throw error;
+        // DynamoDB Local answers TrimmedDataAccessException, for good, to an iterator taken
+        // while the shard was empty once the first record arrives (aws/aws-sdk-java#2923);
+        // and any iterator expires after 15 minutes. Neither heals by retrying the same one.
+        shard.iterator = await this.iteratorFor(shardId, shard.lastSequenceNumber);
+        return true;
+      }
+      const { Records, NextShardIterator } = response;
       shard.iterator = NextShardIterator;
+      shard.lastSequenceNumber = Records?.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequenceNumber;
       const records = (Records ?? []).map((record) => asLambdaRecord(record, this.options.streamArn));
       shard.pending = records.filter((record) => matchesFilter(record, this.options.filter));
       busy = (Records ?? []).length > 0;
@@ -154,6 +172,11 @@ export class StreamPoller {
     }
     await pause(jitter(50 * 2 ** Math.min(shard.failures, 6)), stopped);
   }
+}
+
+function isDeadIterator(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return name === 'TrimmedDataAccessException' || name === 'ExpiredIteratorException';
 }
 
 /** Waits `ms`, or less when the poller stops meanwhile. */

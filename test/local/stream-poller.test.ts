@@ -1,4 +1,4 @@
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBStreamsClient, GetRecordsCommand, TrimmedDataAccessException } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StreamPoller } from '../../src/local/stream-poller.js';
@@ -77,6 +77,52 @@ describe('StreamPoller', () => {
       expect(given).toEqual(['doomed']);
     } finally {
       await poller.stop();
+    }
+  });
+
+  it('takes a fresh iterator after the last record read when its iterator is dead, losing and repeating nothing', async () => {
+    const other = await createTestTable();
+    const client = new DynamoDBStreamsClient({ ...localDynamoDbConfig() });
+    const seen: string[] = [];
+    // DynamoDB Local's own fault, made on demand: every read through the iterator in use
+    // when armed fails with TrimmedDataAccessException, as it does for good (aws-sdk-java#2923).
+    let armed = false;
+    let dead: string | undefined;
+    const send = client.send.bind(client);
+    vi.spyOn(client, 'send').mockImplementation((async (command: { input: { ShardIterator?: string } }) => {
+      const iterator = command instanceof GetRecordsCommand ? command.input.ShardIterator : undefined;
+      if (armed && iterator) [dead, armed] = [iterator, false];
+      if (iterator && iterator === dead) {
+        throw new TrimmedDataAccessException({ message: 'The operation attempted to read past the oldest stream record in a shard.', $metadata: {} });
+      }
+      return send(command as never);
+    }) as never);
+    const poller = new StreamPoller({
+      client,
+      streamArn: other.streamArn,
+      filter: connectionRemovedFilterPattern,
+      handler: async ({ Records }) => {
+        seen.push(...Records.map((record: DynamoDBRecord) => record.dynamodb?.OldImage?.['connectionId']?.S ?? '?'));
+      },
+    });
+    const removeConnection = async (id: string) => {
+      await other.store.putConnection({ connectionId: id, connectedAt: Date.now() });
+      await other.store.deleteConnection(id);
+    };
+    poller.start();
+    try {
+      await removeConnection('before-1');
+      await removeConnection('before-2');
+      await eventually(() => seen.length === 2, 10_000, 'first records delivered');
+      armed = true;
+      await eventually(() => dead !== undefined, 10_000, 'iterator killed');
+      await removeConnection('after');
+      await eventually(() => seen.length >= 3, 10_000, 'record after the dead iterator delivered');
+      await poller.drained();
+      expect(seen).toEqual(['before-1', 'before-2', 'after']);
+    } finally {
+      await poller.stop();
+      client.destroy();
     }
   });
 });
