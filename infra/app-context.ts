@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { YWebrtcSignalingStackProps } from './stack.js';
-import type { AuthorizationProps, LogLevel } from './y-webrtc-signaling-props.js';
+import type { AuthorizationProps, LogLevel } from 'y-webrtc-signaling-serverless';
 
 /**
  * The app's settings, from CDK context (`cdk deploy -c key=value`, or `context` in

@@ -6,7 +6,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { YWebrtcSignaling, type YWebrtcSignalingProps } from './y-webrtc-signaling.js';
+// The built package, by its own name, exactly as a consumer's stack imports it (npm run build).
+import { YWebrtcSignaling, type YWebrtcSignalingProps } from 'y-webrtc-signaling-serverless';
 
 export interface YWebrtcSignalingStackProps extends StackProps {
   /** Props of the signaling construct. @default - its defaults */

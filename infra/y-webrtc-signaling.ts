@@ -1,7 +1,7 @@
 import type { WebSocketApi, WebSocketStage, DomainName } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -40,9 +40,9 @@ export class YWebrtcSignaling extends Construct {
   /** The URL y-webrtc clients connect to: `wss://{custom domain}` or the stage's execute-api URL. */
   readonly url: string;
   readonly table: TableV2;
-  readonly functions: Readonly<Record<SignalingFunctionName, NodejsFunction>>;
+  readonly functions: Readonly<Record<SignalingFunctionName, LambdaFunction>>;
   /** The `$connect` authorizer's function, when `authorization` is set. */
-  readonly authorizerFunction?: NodejsFunction;
+  readonly authorizerFunction?: LambdaFunction;
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   /** Stream records the cleanup could not process end up here. */
@@ -76,7 +76,7 @@ export class YWebrtcSignaling extends Construct {
       }),
     };
     const memorySize = { ...signalingDefaults.memorySize, ...props.memorySize };
-    const functions = {} as Record<SignalingFunctionName, NodejsFunction>;
+    const functions = {} as Record<SignalingFunctionName, LambdaFunction>;
     for (const name of signalingFunctionNames) {
       functions[name] = createSignalingFunction(this, name, {
         memorySize: memorySize[name],

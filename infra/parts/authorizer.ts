@@ -1,6 +1,6 @@
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -38,7 +38,7 @@ export interface AuthorizationProps {
 }
 
 export interface ConnectAuthorizer {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly authorizer: WebSocketLambdaAuthorizer;
 }
 

@@ -1,11 +1,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { functionBundle, handlerEntry, projectRoot } from './bundling.js';
 import type { LambdaFunctionName } from './function-names.js';
+import { handlerCode, handlerExport } from './handler-code.js';
 import { acknowledgeNagFinding } from './nag.js';
 
 export interface SignalingFunctionOptions {
@@ -32,25 +31,14 @@ const descriptions: Record<LambdaFunctionName, string> = {
   cleanup: 'y-webrtc signaling: deletes the subscriptions of removed connections (table stream)',
 };
 
-export const cdkBundling: BundlingOptions = {
-  target: functionBundle.target,
-  format: OutputFormat.ESM,
-  mainFields: [...functionBundle.mainFields],
-  minify: functionBundle.minify,
-  sourceMap: functionBundle.sourceMap,
-  sourcesContent: functionBundle.sourcesContent,
-  banner: functionBundle.banner,
-  externalModules: [...functionBundle.externalModules],
-};
-
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
- * One handler of src/handlers as a Lambda function, with a role of its own that at first
+ * One handler of src/handlers as a Lambda function running its prebuilt bundle, with a role of its own that at first
  * may only write to the function's own log group: every other permission is granted
  * explicitly (see permissions.ts).
  */
-export function createSignalingFunction(scope: Construct, name: LambdaFunctionName, options: SignalingFunctionOptions): NodejsFunction {
+export function createSignalingFunction(scope: Construct, name: LambdaFunctionName, options: SignalingFunctionOptions): LambdaFunction {
   const id = pascal(name);
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: options.logRetention, removalPolicy: RemovalPolicy.DESTROY });
   const role = new Role(scope, `${id}Role`, {
@@ -58,11 +46,9 @@ export function createSignalingFunction(scope: Construct, name: LambdaFunctionNa
     description: `Execution role of the ${name} function`,
   });
   logGroup.grantWrite(role);
-  const fn = new NodejsFunction(scope, `${id}Function`, {
-    entry: handlerEntry(name),
-    handler: 'handler',
-    projectRoot,
-    depsLockFilePath: `${projectRoot}package-lock.json`,
+  const fn = new LambdaFunction(scope, `${id}Function`, {
+    code: handlerCode(name),
+    handler: handlerExport,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     memorySize: options.memorySize,
@@ -70,7 +56,6 @@ export function createSignalingFunction(scope: Construct, name: LambdaFunctionNa
     description: descriptions[name],
     role,
     logGroup,
-    bundling: cdkBundling,
     environment: {
       ...options.environment,
       ...(options.sourceMapStackTraces ? { NODE_OPTIONS: '--enable-source-maps' } : {}),

@@ -3,10 +3,9 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { tableDefinition } from '../../src/store/table.js';
 import type { SignalingFunctionName } from './function-names.js';
-import { acknowledgeNagFinding } from './nag.js';
+import { acknowledgeNagFinding, nagRendering } from './nag.js';
 
 interface TableAccess {
   /** Actions on the table itself. */
@@ -78,7 +77,7 @@ export function grantPostToConnections(fn: IFunction, api: IWebSocketApi, stageN
   // cdk-nag names the finding after the resource as it renders it (references as <LogicalId>).
   acknowledgeNagFinding(
     fn.role ?? fn,
-    `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(api).resolve(connections))}]`,
+    `AwsSolutions-IAM5[Resource::${nagRendering(Stack.of(api).resolve(connections))}]`,
     'API Gateway makes up connection ids at runtime; the wildcard stands for the connection id only, within this API, this stage and the POST method.',
   );
 }

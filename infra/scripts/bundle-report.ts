@@ -1,25 +1,25 @@
 /**
  * `npm run bundle:report`: bundles each function with the settings the CDK construct uses,
  * once with the AWS SDK inside the bundle and once with it left to the Lambda runtime, then
- * times how long a fresh Node process takes to import each bundle. Prints a table and
- * writes it into docs/deploy.md between the bundle-report markers.
+ * times how long a fresh Node process takes to import each bundle. Prints a table; with
+ * `--update-docs` it also writes it into docs/deploy.md between the bundle-report markers.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { median } from '../../src/tools/stats.js';
-import { functionBundle, handlerEntry, projectRoot, runtimeProvidedModules } from '../parts/bundling.js';
+import { writeDocSection } from './doc-section.js';
+import { functionBuildOptions, functionBundle, projectRoot, runtimeProvidedModules } from './function-bundle.js';
 import { lambdaFunctionNames, type LambdaFunctionName } from '../parts/function-names.js';
 
 const runs = Number(process.env['BUNDLE_REPORT_RUNS'] ?? 7);
 // Inside node_modules, so a bundle that leaves the SDK out finds it the way Lambda's runtime would.
 const outputRoot = join(projectRoot, 'node_modules', '.cache', 'bundle-report');
 const deployDoc = join(projectRoot, 'docs', 'deploy.md');
-const markers = { start: '<!-- bundle-report:start -->', end: '<!-- bundle-report:end -->' };
 
 type SdkPlacement = 'bundled' | 'runtime';
 
@@ -38,21 +38,7 @@ interface Measurement {
 
 async function bundle(name: LambdaFunctionName, sdk: SdkPlacement): Promise<string> {
   const outfile = join(outputRoot, sdk, name, 'index.mjs');
-  await build({
-    entryPoints: [handlerEntry(name)],
-    bundle: true,
-    platform: 'node',
-    target: functionBundle.target,
-    format: functionBundle.format,
-    mainFields: [...functionBundle.mainFields],
-    minify: functionBundle.minify,
-    sourcemap: functionBundle.sourceMap,
-    sourcesContent: functionBundle.sourcesContent,
-    banner: { js: functionBundle.banner },
-    external: sdk === 'bundled' ? [...functionBundle.externalModules] : runtimeProvidedModules,
-    outfile,
-    logLevel: 'error',
-  });
+  await build(functionBuildOptions(name, outfile, sdk === 'bundled' ? functionBundle.externalModules : runtimeProvidedModules));
   return outfile;
 }
 
@@ -144,23 +130,13 @@ function conditions(): string {
   return `Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpu} (${cpus().length} cores), medians of ${runs} fresh processes per cell after one warm-up round, all variants taken in turn. "from the runtime" loads the SDK from node_modules here, as Lambda loads its own copy from disk. CPU time (user + system) moves less than wall time when other work shares the machine.`;
 }
 
-function writeIntoDeployDoc(section: string): boolean {
-  let doc: string;
-  try {
-    doc = readFileSync(deployDoc, 'utf8');
-  } catch {
-    return false;
-  }
-  const start = doc.indexOf(markers.start);
-  const end = doc.indexOf(markers.end);
-  if (start < 0 || end < start) return false;
-  writeFileSync(deployDoc, `${doc.slice(0, start + markers.start.length)}\n${section}\n${doc.slice(end)}`);
-  return true;
-}
-
 rmSync(outputRoot, { recursive: true, force: true });
 mkdirSync(outputRoot, { recursive: true });
 const measurements = await measureAll();
 const section = `${table(measurements)}\n\n${conditions()}`;
 console.log(section);
-console.log(writeIntoDeployDoc(section) ? `\nwritten to ${deployDoc}` : `\n${deployDoc} has no bundle-report markers: nothing written`);
+if (process.argv.includes('--update-docs')) {
+  console.log(writeDocSection(deployDoc, 'bundle-report', section) ? `\nwritten to ${deployDoc}` : `\n${deployDoc} has no bundle-report markers: nothing written`);
+} else {
+  console.log('\n(docs/deploy.md left as it is: `npm run bundle:report -- --update-docs` writes this table there)');
+}

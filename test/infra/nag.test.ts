@@ -65,7 +65,7 @@ describe('cdk-nag AWS Solutions checks', () => {
   });
 
   it('find nothing unacknowledged with a customer managed table key', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App();
     const stack = new Stack(app, 'Keyed', { env: { region: 'eu-west-1' } });
     new YWebrtcSignaling(stack, 'Signaling', { tableEncryption: TableEncryptionV2.customerManagedKey(new Key(stack, 'Key', { enableKeyRotation: true })) });
     expect(findingsOf(app)).toEqual([]);

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionBundle, projectRoot } from '../../infra/parts/bundling.js';
+import { functionBundle, projectRoot } from '../../infra/scripts/function-bundle.js';
+import { handlerBundleDirectory } from '../../infra/parts/handler-code.js';
+import { lambdaFunctionNames } from '../../infra/parts/function-names.js';
 import { routes } from '../../src/gateway/routes.js';
+import { offlineEnvironment, withoutNetwork } from '../support/offline.js';
 
 /**
- * `cdk synth` of the real app, by the real CDK CLI, with real esbuild bundling: what
+ * `cdk synth` of the real app, by the real CDK CLI, with the package's prebuilt bundles: what
  * `npm run deploy` would hand to CloudFormation. Offline: telemetry, notices and the
  * version check are off, no AWS credentials or instance metadata are reachable, and where
  * `unshare -n` is allowed the CLI runs in a network namespace that has only loopback.
@@ -18,34 +21,14 @@ let outdir: string;
 let result: ReturnType<typeof spawnSync>;
 let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
 
-function canIsolateNetwork(): boolean {
-  return spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
-}
-
-function offlineEnvironment(): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // No credentials, profiles or endpoints of any AWS account reach the CLI.
-    if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) environment[key] = value;
-  }
-  return {
-    ...environment,
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-    CDK_DISABLE_VERSION_CHECK: 'true',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(outdir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(outdir, 'no-aws-credentials'),
-  };
-}
-
 const resourcesOfType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
 
 describe('cdk synth of the app (CDK CLI, offline)', () => {
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
     const cdk = [process.execPath, join(projectRoot, 'node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '--no-notices', '--quiet', '--output', join(outdir, 'cdk.out')];
-    const command = canIsolateNetwork() ? ['unshare', '-n', ...cdk] : cdk;
-    result = spawnSync(command[0]!, command.slice(1), { cwd: projectRoot, env: offlineEnvironment(), encoding: 'utf8', timeout: 240_000 });
+    const command = withoutNetwork(cdk);
+    result = spawnSync(command[0]!, command.slice(1), { cwd: projectRoot, env: offlineEnvironment(outdir), encoding: 'utf8', timeout: 240_000 });
     const templateFile = join(outdir, 'cdk.out', `${stackName}.template.json`);
     if (existsSync(templateFile)) template = JSON.parse(readFileSync(templateFile, 'utf8'));
   }, 250_000);
@@ -79,15 +62,17 @@ describe('cdk synth of the app (CDK CLI, offline)', () => {
     expect(Object.keys(template.Outputs).sort()).toEqual(['DashboardName', 'SignalingUrl', 'TableName']);
   });
 
-  it('bundles each function into one minified ES module with a source map, loadable with no node_modules (the AWS SDK inside)', () => {
+  it("deploys each function as the package's prebuilt bundle: one minified ES module with a source map, loadable with no node_modules (the AWS SDK inside)", () => {
     const code = Object.values(template.Resources)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map((fn) => (fn as unknown as { Metadata: Record<string, string> }).Metadata['aws:asset:path']!);
     expect(code).toHaveLength(4);
+    const prebuilt = new Set(lambdaFunctionNames.map((name) => readFileSync(join(handlerBundleDirectory(name), 'index.mjs'), 'utf8')));
     for (const assetPath of code) {
       const dir = join(outdir, 'cdk.out', assetPath);
       expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(prebuilt.has(bundle)).toBe(true);
       expect(bundle.startsWith(functionBundle.banner)).toBe(true);
       // Minified: long lines (template literals keep a few line breaks), not one statement a line.
       expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(5_000);

@@ -11,9 +11,12 @@ export interface Synthesized {
   readonly template: Template;
 }
 
-/** The stack with bundling skipped (aws:cdk:bundling-stacks empty): the template, no esbuild run. */
+/**
+ * The stack and its template. The functions' code is the package's prebuilt bundles (no
+ * esbuild run); asset metadata is on, as under the CDK CLI, so a test can find a staged asset.
+ */
 export function synthesize(props: YWebrtcSignalingStackProps = {}): Synthesized {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new YWebrtcSignalingStack(app, 'Signaling', props);
   return { app, stack, template: Template.fromStack(stack) };
 }

@@ -3,6 +3,7 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../src/local/dynamodb-local.js';
+import { buildPackageIfStale } from './package-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,7 @@ let database: RunningDynamoDbLocal | undefined;
 
 /** One DynamoDB Local for the whole run; each test file uses tables of its own. */
 export async function setup(project: TestProject): Promise<void> {
+  buildPackageIfStale();
   database = await startDynamoDbLocal();
   project.provide('dynamodbEndpoint', database.endpoint);
 }

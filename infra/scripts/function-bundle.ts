@@ -1,9 +1,12 @@
+import type { BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import type { LambdaFunctionName } from '../parts/function-names.js';
 
 /**
- * How every function is bundled. The CDK construct hands these settings to NodejsFunction
- * and `npm run bundle:report` hands the same ones to esbuild's JS API, so the sizes and
- * import times the report prints are those of the code that is deployed.
+ * How every function is bundled. `npm run build` bundles with these settings into the
+ * package (the construct deploys those files as they are), and `npm run bundle:report`
+ * bundles with the same ones, so the sizes and import times it prints are those of the
+ * code that is deployed.
  */
 export const functionBundle = {
   /** Lambda's nodejs22.x runtime. */
@@ -15,6 +18,7 @@ export const functionBundle = {
   format: 'esm',
   mainFields: ['module', 'main'],
   minify: true,
+  /** `sourceMapStackTraces` (on by default) needs the map beside the bundle. */
   sourceMap: true,
   /** Stack traces need names and lines, not the sources: the maps stay small. */
   sourcesContent: false,
@@ -34,10 +38,33 @@ export const functionBundle = {
 /** Where the SDK would come from if it were left out of the bundle (the report's comparison). */
 export const runtimeProvidedModules = ['@aws-sdk/*', '@smithy/*'];
 
-/** The repository root: handler entries, lock file and tsconfig are found from here. */
+/** The repository root: handler entries and docs are found from here. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The entry file of each Lambda function: src/lambda builds its handler from the environment. */
-export function handlerEntry(name: string): string {
+export function handlerEntry(name: LambdaFunctionName): string {
   return fileURLToPath(new URL(`../../src/lambda/${name}.ts`, import.meta.url));
+}
+
+/** esbuild's options for one function's bundle, written to `outfile`. */
+export function functionBuildOptions(
+  name: LambdaFunctionName,
+  outfile: string,
+  external: readonly string[] = functionBundle.externalModules,
+): BuildOptions {
+  return {
+    entryPoints: [handlerEntry(name)],
+    bundle: true,
+    platform: 'node',
+    target: functionBundle.target,
+    format: functionBundle.format,
+    mainFields: [...functionBundle.mainFields],
+    minify: functionBundle.minify,
+    sourcemap: functionBundle.sourceMap,
+    sourcesContent: functionBundle.sourcesContent,
+    banner: { js: functionBundle.banner },
+    external: [...external],
+    outfile,
+    logLevel: 'error',
+  };
 }
