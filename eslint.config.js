@@ -12,7 +12,7 @@ const layers = [
   ['signaling'],
   ['store', 'gateway', 'auth'],
   ['handlers'],
-  ['lambda', 'local', 'bench', 'loadtest', 'cost', 'tools', 'demo'],
+  ['lambda', 'local', 'bench', 'loadtest', 'cost', 'tools', 'demo', 'dashboard'],
 ];
 
 const folderPattern = (folder) => [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `../../src/${folder}/*`];
@@ -52,12 +52,12 @@ export default tseslint.config(
   },
   ...layerRules(),
   {
-    // The demo is plugged into the local runtime, not the other way round; the page runs in a browser.
-    files: ['src/demo/**/*.ts'],
+    // The demo and the dashboard are plugged into the local runtime, not the other way round; their pages run in a browser.
+    files: ['src/demo/**/*.ts', 'src/dashboard/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../local/*', '../../local/*', '../lambda/*', '../handlers/*', '../../handlers/*'], message: 'src/demo must not import the local runtime or the handlers: local-runtime.ts plugs the demo in.' }] },
+        { patterns: [{ group: ['../local/*', '../../local/*', '../lambda/*', '../handlers/*', '../../handlers/*'], message: 'src/demo and src/dashboard must not import the local runtime or the handlers: local-runtime.ts plugs them in.' }] },
       ],
     },
   },

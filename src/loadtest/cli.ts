@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defineCli } from '../tools/cli.js';
 import { markdownReport } from './report.js';
 import { runLoadTest } from './run.js';
+import { localDashboardUrl } from './local-dashboard.js';
 import { isLoopbackUrl } from './target.js';
 
 const limits = { clients: 5_000, durationSeconds: 3_600 };
@@ -40,6 +41,8 @@ async function main(): Promise<number> {
   if (rooms > clients) return cli.fail(`--rooms must be an integer from 1 to ${clients} (--clients), got "${rooms}"`);
 
   console.log(`load test: ${clients} clients in ${rooms} rooms against ${url.href} for ${durationSeconds} s (Ctrl-C ends it early, with a report)`);
+  const dashboard = await localDashboardUrl(url);
+  if (dashboard) console.log(`  watch it live: ${dashboard} (the local runtime's dashboard)`);
   const interrupt = new AbortController();
   process.on('SIGINT', () => {
     if (interrupt.signal.aborted) process.exit(130);
@@ -73,7 +76,7 @@ async function main(): Promise<number> {
   writeFileSync(join(values['report-dir'], 'loadtest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = markdownReport(report, threshold);
   writeFileSync(join(values['report-dir'], 'loadtest.md'), markdown);
-  console.log(`\n${markdown}\nreport: ${join(values['report-dir'], 'loadtest.json')} and loadtest.md`);
+  console.log(`\n${markdown}\nreport: ${join(values['report-dir'], 'loadtest.json')} and loadtest.md${dashboard ? `; the server's side: ${dashboard}` : ''}`);
   if (report.errorRate > threshold) {
     console.error(`error rate ${(report.errorRate * 100).toFixed(3)} % is above the threshold ${(threshold * 100).toFixed(3)} %`);
     return 1;

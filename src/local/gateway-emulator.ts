@@ -73,6 +73,8 @@ interface EndedConnection extends EmulatedConnectionInfo, ConnectionFacts {
 interface EmulatedConnection extends EndedConnection {
   readonly socket: WebSocket;
   lastActiveAt: number;
+  /** Frames received and not yet handled by their function. */
+  waiting: number;
 }
 
 const defaultMaxMessageBytes = 128 * 1024;
@@ -117,6 +119,11 @@ export class GatewayEmulator {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Of each open connection with frames waiting for their function, how many: the backlog. */
+  framesWaiting(): number[] {
+    return [...this.connections.values()].map((connection) => connection.waiting).filter((waiting) => waiting > 0);
   }
 
   /** Sends to a connection as `POST @connections/{id}` would, without the HTTP round trip. */
@@ -182,7 +189,7 @@ export class GatewayEmulator {
       return;
     }
     this.sockets.handleUpgrade(request, socket, head, (ws) =>
-      this.opened({ ...ended, socket: ws, lastActiveAt: admitted.connectedAt }),
+      this.opened({ ...ended, socket: ws, lastActiveAt: admitted.connectedAt, waiting: 0 }),
     );
   }
 
@@ -228,6 +235,7 @@ export class GatewayEmulator {
       return;
     }
     const event = messageEvent(this.api, connection, { body, routeKey });
+    connection.waiting++;
     if (this.options.timing?.parallel) {
       const delivery = this.deliverMessage(connection, target.function, event);
       connection.queue = Promise.all([connection.queue, delivery]).then(() => undefined);
@@ -239,7 +247,9 @@ export class GatewayEmulator {
   private async deliverMessage(connection: EmulatedConnection, fn: FunctionName, event: WebSocketEvent): Promise<void> {
     try {
       await this.invoke(fn, event);
+      connection.waiting--;
     } catch {
+      connection.waiting--;
       // What API Gateway sends a client when the integration fails.
       if (connection.socket.readyState === WebSocket.OPEN) {
         const { connectionId, requestId } = event.requestContext;

@@ -15,7 +15,12 @@ import { disconnectHandler } from '../handlers/disconnect.js';
 import type { HandlerSettings } from '../handlers/handler-settings.js';
 import { messageDependencies, type MessageDependencies } from '../handlers/message-dependencies.js';
 import { messageHandler } from '../handlers/message.js';
+import { dashboardSite, type DashboardSite } from '../dashboard/dashboard-site.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
+import { dashboardData } from './metrics/dashboard-data.js';
+import { tapEmf } from './metrics/emf-tap.js';
+import { recordDynamoDbRequests, recordInvocation, sampleFramesWaiting, StreamLag, timed } from './metrics/local-instruments.js';
+import { MetricStore } from './metrics/metric-store.js';
 import { connectionChecker } from './connection-check.js';
 import { InProcessSender } from './in-process-sender.js';
 import { localDeliveryFromEnvironment, type LocalDelivery } from './local-delivery.js';
@@ -44,6 +49,12 @@ export interface LocalRuntimeOptions {
   readonly signalDelivery?: SignalDelivery;
   /** Benchmarks use this to time each function invocation. */
   readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
+  /**
+   * Take the handlers' EMF lines off this stream (Powertools prints them to stdout) into
+   * `metrics`, for the dashboard: `npm start` passes process.stdout. Without it the handlers'
+   * metrics reach the dashboard only if something else records them.
+   */
+  readonly metricsFrom?: NodeJS.WriteStream;
 }
 
 export interface LocalRuntime {
@@ -64,6 +75,10 @@ export interface LocalRuntime {
   readonly signalDelivery: SignalDelivery;
   /** The demo page served at `/` to browsers (src/demo), bundled on first request or `build()`. */
   readonly demo: DemoSite;
+  /** What the live dashboard at /dashboard draws: the handlers' EMF and what only this runtime measures. */
+  readonly metrics: MetricStore;
+  /** The live dashboard (src/dashboard), bundled on first request or `build()`. */
+  readonly dashboard: DashboardSite;
   stop(): Promise<void>;
 }
 
@@ -108,8 +123,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     // The handlers need the emulator's address to post to connections; it is known once it listens.
     const signaling = lateBoundFunctions();
-    const authorizer = auth ? authorizerHandler({ auth }) : undefined;
 
+    const metrics = new MetricStore();
+    const authorizer = auth ? timed(metrics, 'authorizer', authorizerHandler({ auth })) : undefined;
+    const timeInvocation = recordInvocation(metrics);
+    const streamLag = new StreamLag(metrics);
+    const untap = options.metricsFrom ? tapEmf(options.metricsFrom, metrics) : undefined;
+    if (untap) stack.push(async () => untap());
+    const dashboard = dashboardSite(() => dashboardData(metrics));
     const demo = demoSite();
     const timing = invocationTiming(settings.gatewayTiming, settings.timingSeed);
     const gateway: GatewayEmulator = new GatewayEmulator({
@@ -120,15 +141,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       timing,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
-      ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
-      fallback: demo.handler(
-        (): string =>
-          `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
-        connectionChecker(auth),
+      onInvoked: (fn, milliseconds) => {
+        timeInvocation(fn, milliseconds);
+        options.onInvoked?.(fn, milliseconds);
+      },
+      fallback: withDashboard(
+        dashboard,
+        demo.handler(
+          (): string =>
+            `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
+          connectionChecker(auth),
+        ),
       ),
     });
+    const stopSampling = sampleFramesWaiting(() => gateway.framesWaiting(), metrics);
+    stack.push(async () => stopSampling());
     await gateway.listen();
-    stack.push(() => gateway.close());
+    const closeGateway = () => gateway.close();
+    stack.push(closeGateway);
+    // The stack runs in reverse: a step placed before the gateway's close runs after it.
+    const afterGatewayCloses = (step: () => Promise<void>) => stack.splice(stack.indexOf(closeGateway), 0, step);
     const handlerSettings: HandlerSettings = {
       tableName: settings.tableName,
       limits,
@@ -139,28 +171,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const delivery = options.delivery ?? localDeliveryFromEnvironment(process.env);
     const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
-    // Before the gateway's close in the stack, so it runs after: closing delivers every open
-    // connection's $disconnect, and the drain runs the cleanup, both through these clients.
-    stack.splice(stack.length - 1, 0, async () => dependencies.dynamoDb.destroy());
+    // Closing the gateway delivers every open connection's $disconnect, and the stream's drain
+    // (registered next, so it runs before this) runs their cleanup, both through these clients.
+    afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
     signaling.bind({
       connect: connectHandler(dependencies),
       message: messageHandler(dependencies),
-      disconnect: disconnectHandler(dependencies),
+      disconnect: streamLag.disconnect(disconnectHandler(dependencies)),
     });
     await warmUp(dependencies, gateway.managementEndpoint);
+    // After the warm-up, so the dashboard counts what clients caused only.
+    recordDynamoDbRequests(dependencies.dynamoDb, metrics);
 
     const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint, ...clientIdentity(aws) });
     const poller = new StreamPoller({
       client: streams,
       streamArn,
       filter: connectionRemovedFilterPattern,
-      handler: cleanupHandler(dependencies),
+      handler: timed(metrics, 'cleanup', cleanupHandler(dependencies)),
+      onBatch: streamLag.batch,
       onGiveUp: (records, error) =>
         console.error(`stream poller: gave up on ${records.length} records after retries:`, error),
     });
     poller.start();
-    // Registered before the gateway closes, so it runs after: the disconnects still get cleaned up.
-    stack.splice(stack.length - 1, 0, async () => {
+    // After the gateway's close: the disconnects it delivers still get cleaned up.
+    afterGatewayCloses(async () => {
       await poller.drained().catch(() => undefined);
       await poller.stop();
       streams.destroy();
@@ -177,6 +212,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamoDb,
       dependencies,
       demo,
+      metrics,
+      dashboard,
       authorization,
       timing,
       joinOrder,
@@ -222,6 +259,13 @@ function lateBoundFunctions(): { readonly functions: SignalingFunctions; bind(ha
     bind(handlers) {
       bound = handlers;
     },
+  };
+}
+
+/** The dashboard's paths, then the given handler for everything else. */
+function withDashboard(dashboard: DashboardSite, next: NonNullable<GatewayEmulatorOptions['fallback']>): NonNullable<GatewayEmulatorOptions['fallback']> {
+  return async (request, response) => {
+    if (!(await dashboard.handle(request, response))) await next(request, response);
   };
 }
 

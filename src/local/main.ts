@@ -1,4 +1,6 @@
+import './metrics/metrics-on.js';
 import { ConfigurationError } from '../config/limits.js';
+import { dashboardPaths } from '../dashboard/dashboard-site.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime.js';
 import { watchParent } from './parent-watch.js';
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   }
   console.log('starting y-webrtc signaling (local)...');
   try {
-    runtime = await startLocalRuntime();
+    runtime = await startLocalRuntime({ metricsFrom: process.stdout });
   } catch (error) {
     if (error instanceof JavaMissingError || error instanceof ConfigurationError) {
       console.error(`\n${error.message}`);
@@ -55,16 +57,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Bundled now, so the first page load is quick and a broken bundle shows here.
-  const demo = await runtime.demo.build().then(
-    () => runtime.url.replace(/^ws/, 'http') + '/',
-    (error: unknown) => `unavailable: ${(error as Error).message.split('\n')[0]}`,
-  );
+  const httpUrl = runtime.url.replace(/^ws/, 'http');
+  const unavailable = (error: unknown) => `unavailable: ${(error as Error).message.split('\n')[0]}`;
+  const [demo, dashboard] = await Promise.all([
+    runtime.demo.build().then(() => `${httpUrl}/`, unavailable),
+    runtime.dashboard.build().then(() => `${httpUrl}${dashboardPaths.page}`, unavailable),
+  ]);
   if (stopping) return;
   console.log(
     [
       '',
       `  signaling URL   ${runtime.url}`,
       `  demo page       ${demo}`,
+      `  dashboard       ${dashboard}   (live metrics: the CloudWatch dashboard's panels, drawn here)`,
       `  DynamoDB        ${runtime.dynamodbEndpoint}`,
       ...(process.env['DYNAMODB_ENDPOINT']
         ? []

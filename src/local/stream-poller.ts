@@ -25,6 +25,8 @@ export interface StreamPollerOptions {
   readonly retryAttempts?: number;
   readonly pollIntervalMs?: number;
   readonly onGiveUp?: (records: readonly DynamoDBRecord[], error: unknown) => void;
+  /** Told of every batch as it is handed to the function (the local dashboard's lag). */
+  readonly onBatch?: (records: readonly DynamoDBRecord[]) => void;
 }
 
 interface ShardState {
@@ -148,6 +150,7 @@ export class StreamPoller {
     const batch = shard.pending.slice(0, this.options.batchSize ?? 100);
     let firstFailed: number;
     let failure: unknown;
+    this.options.onBatch?.(batch);
     try {
       const response = await this.options.handler({ Records: batch }, lambdaContext('cleanup', `${shardId}-${Date.now()}`));
       firstFailed = firstReportedFailure(batch, response?.batchItemFailures ?? []);

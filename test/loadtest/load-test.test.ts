@@ -76,6 +76,8 @@ describe('load test', () => {
     const { code, output } = await run.exited;
     expect(code).toBe(130);
     expect(output).toMatch(/interrupted/);
+    // The target is the local runtime: the user is shown where to watch the server's side.
+    expect(output).toContain(`watch it live: ${runtime.url.replace(/^ws/, 'http')}/dashboard`);
     const report = JSON.parse(readFileSync(join(reportDir, 'loadtest.json'), 'utf8')) as { interrupted: boolean; ranSeconds: number; connections: number; errors: number };
     expect(report).toMatchObject({ interrupted: true, errors: 0 });
     expect(report.ranSeconds).toBeLessThan(60);
@@ -89,6 +91,7 @@ describe('load test', () => {
     const result = await cli(['--url', `ws://127.0.0.1:${port}`, '--clients', '3', '--rooms', '1', '--duration', '2', '--report-dir', reportDir]);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/above the threshold/);
+    expect(result.output).not.toContain('watch it live');
     const report = JSON.parse(readFileSync(join(reportDir, 'loadtest.json'), 'utf8')) as { errorsByKind: Record<string, number> };
     expect(report.errorsByKind['connect-failed']).toBeGreaterThan(0);
     expect(readFileSync(join(reportDir, 'loadtest.md'), 'utf8')).toMatch(/connect-failed/);

@@ -5,8 +5,9 @@ import { lambdaFunctionNames } from '../../infra/parts/function-names.js';
 import { handlerBundleFile, handlerBundlesFolder } from '../../infra/parts/handler-code.js';
 import { projectRoot } from '../../infra/scripts/function-bundle.js';
 
-/** What `npm run build` makes from: a change to any of these makes dist/ stale. */
-const buildInputs = ['src', 'infra', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+/** What `npm run build` makes from (the functions' code and what the construct reads): a change to any makes dist/ stale. */
+const bundledSources = ['shared', 'protocol', 'config', 'signaling', 'store', 'gateway', 'auth', 'handlers', 'lambda'].map((layer) => join('src', layer));
+const buildInputs = [...bundledSources, 'infra', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 const buildOutputs = [join('dist', 'infra', 'index.js'), ...lambdaFunctionNames.map((name) => join(handlerBundlesFolder, name, handlerBundleFile))];
 
 function newestChange(path: string): number {

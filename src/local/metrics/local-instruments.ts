@@ -1,0 +1,95 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { WebSocketEvent } from '../../gateway/websocket-event.js';
+import { localMetricNames } from '../../config/dashboard-panels.js';
+import type { MetricStore } from './metric-store.js';
+
+/**
+ * What only the local runtime can measure, recorded into its MetricStore for the dashboard:
+ * how long each function ran, the DynamoDB requests and capacity by operation, the stream
+ * poller's lag and the frames waiting per connection.
+ */
+
+/** A function's duration, in ms, as the emulator or the poller timed it. */
+export function recordInvocation(store: MetricStore): (fn: string, milliseconds: number) => void {
+  return (fn, milliseconds) => store.record(localMetricNames.handlerDuration, milliseconds, { function: fn });
+}
+
+/** The same function, timed into the store as `name`. */
+export function timed<F extends (...args: never[]) => Promise<unknown>>(store: MetricStore, name: string, fn: F): F {
+  const timedFunction = async (...args: Parameters<F>) => {
+    const started = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      store.record(localMetricNames.handlerDuration, performance.now() - started, { function: name });
+    }
+  };
+  return timedFunction as F;
+}
+
+let middlewares = 0;
+
+/**
+ * Counts every request the client sends, by operation, and the capacity it consumed: the
+ * request asks for it (`ReturnConsumedCapacity`), which changes nothing else about it.
+ */
+export function recordDynamoDbRequests(client: DynamoDBClient, store: MetricStore): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const input = args.input as { ReturnConsumedCapacity?: string };
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      store.record(localMetricNames.dynamoDbRequests, 1, { operation });
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      if (units > 0) store.record(localMetricNames.dynamoDbCapacityUnits, units, { operation });
+      return result;
+    },
+    { step: 'initialize', name: `localDashboard-${++middlewares}` },
+  );
+}
+
+/**
+ * The stream poller's lag: from the moment a `$disconnect` had deleted its connection to the
+ * moment the poller handed that stream record to the cleanup. (Lambda's IteratorAge reads the
+ * record's creation time, which DynamoDB Local rounds down to the minute: useless here.)
+ */
+export class StreamLag {
+  private readonly deletedAt = new Map<string, number>();
+
+  constructor(private readonly store: MetricStore) {}
+
+  /** The disconnect function, noting when each connection's delete was done. */
+  disconnect<Result>(fn: (event: WebSocketEvent) => Promise<Result>): (event: WebSocketEvent) => Promise<Result> {
+    return async (event) => {
+      const result = await fn(event);
+      this.deletedAt.set(event.requestContext.connectionId, Date.now());
+      // A delete whose record never reaches the cleanup (DynamoDB gone) must not pile up.
+      if (this.deletedAt.size > 10_000) this.deletedAt.delete(this.deletedAt.keys().next().value!);
+      return result;
+    };
+  }
+
+  /** For StreamPoller's `onBatch`. */
+  readonly batch = (records: readonly DynamoDBRecord[]): void => {
+    const now = Date.now();
+    for (const record of records) {
+      const connectionId = record.dynamodb?.OldImage?.['connectionId']?.S;
+      const deletedAt = connectionId === undefined ? undefined : this.deletedAt.get(connectionId);
+      if (deletedAt === undefined) continue;
+      this.deletedAt.delete(connectionId!);
+      this.store.record(localMetricNames.streamPollerLag, now - deletedAt);
+    }
+  };
+}
+
+/** Samples the frames waiting on each connection that has any, every `everyMs`. Returns the stop. */
+export function sampleFramesWaiting(framesWaiting: () => number[], store: MetricStore, everyMs = 1_000): () => void {
+  const timer = setInterval(() => {
+    for (const waiting of framesWaiting()) store.record(localMetricNames.framesWaiting, waiting);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
