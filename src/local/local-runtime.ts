@@ -21,6 +21,7 @@ import { dashboardData } from './metrics/dashboard-data.js';
 import { tapEmf } from './metrics/emf-tap.js';
 import { recordDynamoDbRequests, recordInvocation, sampleFramesWaiting, StreamLag, timed } from './metrics/local-instruments.js';
 import { MetricStore } from './metrics/metric-store.js';
+import { ActivityLog } from './activity-log.js';
 import { connectionChecker } from './connection-check.js';
 import { InProcessSender } from './in-process-sender.js';
 import { localDeliveryFromEnvironment, type LocalDelivery } from './local-delivery.js';
@@ -55,6 +56,8 @@ export interface LocalRuntimeOptions {
    * metrics reach the dashboard only if something else records them.
    */
   readonly metricsFrom?: NodeJS.WriteStream;
+  /** Where to print a readable line per connect, subscribe, unsubscribe and leave (`npm start`: the console). */
+  readonly activity?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -174,10 +177,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // Closing the gateway delivers every open connection's $disconnect, and the stream's drain
     // (registered next, so it runs before this) runs their cleanup, both through these clients.
     afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
+    const activity = options.activity ? new ActivityLog(options.activity) : undefined;
+    if (activity) afterGatewayCloses(async () => activity.stop());
+    const connect = connectHandler(dependencies);
+    const message = messageHandler(dependencies);
+    const disconnect = streamLag.disconnect(disconnectHandler(dependencies));
     signaling.bind({
-      connect: connectHandler(dependencies),
-      message: messageHandler(dependencies),
-      disconnect: streamLag.disconnect(disconnectHandler(dependencies)),
+      connect: activity?.connect(connect) ?? connect,
+      message: activity?.message(message) ?? message,
+      disconnect: activity?.disconnect(disconnect) ?? disconnect,
     });
     await warmUp(dependencies, gateway.managementEndpoint);
     // After the warm-up, so the dashboard counts what clients caused only.

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('\nstopping: closing connections, draining the stream, stopping DynamoDB Local...');
     await runtime?.stop();
+    console.log(runtime ? `stopped: every connection closed and cleaned up${process.env['DYNAMODB_ENDPOINT'] ? '' : ', DynamoDB Local down'}.` : 'stopped.');
     process.exit(code);
   };
   const onSignal = () => {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   }
   console.log('starting y-webrtc signaling (local)...');
   try {
-    runtime = await startLocalRuntime({ metricsFrom: process.stdout });
+    runtime = await startLocalRuntime({ metricsFrom: process.stdout, activity: (line) => console.log(`  ${line}`) });
   } catch (error) {
     if (error instanceof JavaMissingError || error instanceof ConfigurationError) {
       console.error(`\n${error.message}`);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       ...(runtime.signalDelivery === 'room' ? ["  signals         to the whole room, as the reference server sends them (SIGNAL_DELIVERY=room)"] : []),
       '',
       `  y-webrtc:       new WebrtcProvider(room, ydoc, { signaling: ['${runtime.url}'] })`,
-      '  Ctrl-C stops everything.',
+      '  Ctrl-C stops everything. Connects, subscribes and leaves show below as they happen.',
       '',
     ].join('\n'),
   );

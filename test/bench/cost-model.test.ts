@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateOurs, estimatePredecessor, trafficOf } from '../../src/bench/cost/run.js';
+import { costReport } from '../../src/bench/cost/report.js';
+import { estimateOurs, estimatePredecessor, signalsPerPair, trafficOf } from '../../src/bench/cost/run.js';
 
 const workload = { connections: 1_000, rooms: 500, hours: 730, sessionMinutes: 60 };
 
@@ -42,5 +43,22 @@ describe('cost model', () => {
     const huge = { ...workload, connections: 100_000, rooms: 50_000 };
     const messages = estimateOurs(huge).lines.find((l) => l.item === 'API Gateway messages')!;
     expect(messages.usd).toBeCloseTo(1_000 + ((messages.quantity - 1e9) / 1e6) * 0.8, 2);
+  });
+});
+
+describe('the cost report', () => {
+  it('gives every quantity its unit and says where the publish count comes from', () => {
+    const workload = { connections: 1_000, rooms: 100, hours: 730, sessionMinutes: 60 };
+    const report = costReport(workload, [estimateOurs(workload), estimatePredecessor(workload)]);
+    const rows = report.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| item') && !line.startsWith('| ---') && !line.includes('**total**'));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) {
+      const quantities = row.split('|').slice(2, -1).filter((_, index) => index % 2 === 0);
+      for (const quantity of quantities) expect(quantity.trim(), row).toMatch(/^[\d,.]+ (messages|minutes|requests|GB-s|WRU|RRU)$/);
+    }
+    expect(report).toContain(`publishes = sessions × (1 + ${signalsPerPair} × (10.0 − 1))`);
+    expect(report).toContain('test/bench/join-traffic.test.ts');
+    const traffic = trafficOf(workload);
+    expect(traffic.publishes).toBe(traffic.sessions * (1 + signalsPerPair * 9));
   });
 });

@@ -82,6 +82,15 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])('the demo page, when
     expect(await problemOf(page)).toMatch(/^Cannot connect to ws:\/\/127\.0\.0\.1:\d+/);
   });
 
+  it('says a ?signaling= that is no URL is not used, and which server it uses instead', async () => {
+    const page = await open({ signaling: 'notaurl', token: await hs256Token({ rooms: ['lobby'] }) }, 'lobby');
+    expect(await problemOf(page)).toBe(
+      `The address asks for the signaling server "notaurl", which is not a ws:// or wss:// URL. This page uses its own server (${runtime.url}) instead: put the right URL in the signaling URL field below.`,
+    );
+    // It still works, on its own server.
+    await page.waitForFunction(() => (globalThis as unknown as { yDemo: { state(): DemoState } }).yDemo.state().inRoom, undefined, { timeout: 10_000 });
+  });
+
   it('shows no problem when the token allows the room', async () => {
     const page = await open({ token: await hs256Token({ rooms: ['lobby'] }) }, 'lobby');
     await page.waitForFunction(() => (globalThis as unknown as { yDemo: { state(): DemoState } }).yDemo.state().inRoom, undefined, { timeout: 5_000 });

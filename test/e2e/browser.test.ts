@@ -75,7 +75,8 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
 
   it('syncs two isolated browsers both ways; a browser in another room sees nothing', async () => {
     await explained(async () => {
-      const room = `notes-${randomUUID().slice(0, 8)}`;
+      // Named as the page names a room it makes up, since README.md shows this screenshot.
+      const room = `demo-${randomUUID().replace(/-/g, '').slice(0, 6)}`;
       // All three open at the same moment, as users do; C's room is another one.
       const [a, b, elsewhere] = await Promise.all([
         open('browser A', room),

@@ -55,9 +55,14 @@ describe('npm start', () => {
     client.send({ type: 'subscribe', topics: ['start'] });
     client.send({ type: 'publish', topic: 'start', data: 1 });
     expect(await client.next(10_000)).toEqual({ type: 'publish', topic: 'start', data: 1, clients: 1 });
+    // One readable line per connect and subscribe, as they happen.
+    expect(output()).toMatch(/^ {2}connect {6}\S+ from 127\.0\.0\.1$/m);
+    expect(output()).toMatch(/^ {2}subscribe {4}\S+ to "start"$/m);
 
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
+    expect(output()).toMatch(/^ {2}leave {8}\S+ \(close code 1001\)$/m);
+    expect(output()).toContain('stopped: every connection closed and cleaned up, DynamoDB Local down.');
     expect(java.filter(isAlive)).toEqual([]);
     expect(client.closed || (await eventually(() => client.closed, 5_000).then(() => true))).toBe(true);
   }, 60_000);

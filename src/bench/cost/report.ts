@@ -1,5 +1,5 @@
 import { prices } from './prices.js';
-import { trafficOf, type Estimate, type Workload } from './run.js';
+import { pingsPerMinute, signalsPerPair, trafficOf, type Estimate, type Workload } from './run.js';
 
 const columnOf: Record<Estimate['design'], string> = {
   ours: 'this design',
@@ -13,9 +13,14 @@ export function costReport(workload: Workload, estimates: readonly Estimate[]): 
   const heading =
     `Monthly estimate, ${prices.region}, list prices of ${prices.asOf} (src/bench/cost/prices.ts)\n` +
     `${workload.connections} connections in ${workload.rooms} rooms (${t.peersPerRoom.toFixed(1)} per room), ${workload.hours} h, ` +
-    `${workload.sessionMinutes} min sessions: ${fmt(t.sessions)} sessions, ${fmt(t.publishes)} publishes, ${fmt(t.deliveries)} deliveries, ${fmt(t.pings)} pings\n`;
+    `${workload.sessionMinutes} min sessions: ${fmt(t.sessions)} sessions, ${fmt(t.publishes)} publishes, ${fmt(t.deliveries)} deliveries, ${fmt(t.pings)} pings\n` +
+    `Where these come from: sessions = connections × minutes ÷ session minutes; every session joins once, and a join publishes ` +
+    `1 announce plus ${signalsPerPair} signals (offer, answer, ICE candidates) per peer already in the room: ` +
+    `publishes = sessions × (1 + ${signalsPerPair} × (${t.peersPerRoom.toFixed(1)} − 1)). ${signalsPerPair} per pair is what real y-webrtc joins sent ` +
+    `(test/bench/join-traffic.test.ts measures it); y-webrtc pings every ${60 / pingsPerMinute} s.\n`;
   const rows = estimates[0]!.lines.map(
-    (line, index) => `| ${line.item} | ${estimates.map((estimate) => `${fmt(estimate.lines[index]!.quantity)} | $${estimate.lines[index]!.usd.toFixed(2)}`).join(' | ')} |`,
+    (line, index) =>
+      `| ${line.item} | ${estimates.map((estimate) => `${fmt(estimate.lines[index]!.quantity)} ${estimate.lines[index]!.unit} | $${estimate.lines[index]!.usd.toFixed(2)}`).join(' | ')} |`,
   );
   const table = [
     `| item | ${estimates.map((estimate) => `${columnOf[estimate.design]} | USD`).join(' | ')} |`,

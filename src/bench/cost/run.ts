@@ -28,13 +28,13 @@ export interface Estimate {
 }
 
 /** y-webrtc's traffic: a ping every 15 s, and on every join an announce plus, per peer already in the room, the pair's signals. */
-const pingsPerMinute = 4;
+export const pingsPerMinute = 4;
 /**
  * An offer, an answer and 8 ICE candidates: a host candidate per address, 4 a side on one
  * dual-stack interface (the initiator sometimes adds 4 over TCP, up to 14). Measured on real
  * two-peer y-webrtc joins by test/bench/join-traffic.test.ts, which fails if this leaves that range.
  */
-const signalsPerPair = 10;
+export const signalsPerPair = 10;
 
 interface Traffic {
   readonly sessions: number;

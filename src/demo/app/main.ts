@@ -73,11 +73,29 @@ const ui = {
 
 const defaultSignalingUrl = location.origin.replace(/^http/, 'ws');
 
+/** What is wrong with the address itself (a `?signaling=` that is no URL); shown until the form is used. */
+let addressProblem: string | undefined;
+
+function isSignalingUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'ws:' || protocol === 'wss:';
+  } catch {
+    return false;
+  }
+}
+
 function settingsFromAddress(): Settings {
   const query = new URLSearchParams(location.search);
+  const asked = query.get('signaling');
+  if (asked && !isSignalingUrl(asked)) {
+    addressProblem =
+      `The address asks for the signaling server "${asked}", which is not a ws:// or wss:// URL. ` +
+      `This page uses its own server (${defaultSignalingUrl}) instead: put the right URL in the signaling URL field below.`;
+  }
   return {
     room: roomFromHash() || `demo-${Math.random().toString(36).slice(2, 8)}`,
-    signaling: query.get('signaling') || defaultSignalingUrl,
+    signaling: asked && isSignalingUrl(asked) ? asked : defaultSignalingUrl,
     token: query.get('token') ?? '',
     password: query.get('password') ?? '',
     stun: query.get('stun') ?? '',
@@ -179,7 +197,7 @@ function state(): DemoState {
     tabs: room ? room.bcConns.size : 0,
     encrypted: current.settings.password !== '',
     text: current.text.toString(),
-    ...(current.problem && !current.inRoom ? { problem: current.problem } : {}),
+    ...(addressProblem ? { problem: addressProblem } : current.problem && !current.inRoom ? { problem: current.problem } : {}),
   };
 }
 
@@ -245,14 +263,12 @@ ui.form.addEventListener('submit', (event) => {
   event.preventDefault();
   const room = ui.fields.room.value.trim();
   const signaling = ui.fields.signaling.value.trim() || defaultSignalingUrl;
-  try {
-    const protocol = new URL(signaling).protocol;
-    if (protocol !== 'ws:' && protocol !== 'wss:') throw new Error(protocol);
-  } catch {
+  if (!isSignalingUrl(signaling)) {
     ui.fields.signaling.setCustomValidity('a ws:// or wss:// URL');
     ui.fields.signaling.reportValidity();
     return;
   }
+  addressProblem = undefined;
   void switchTo({
     room: room || settingsFromAddress().room,
     signaling,
