@@ -44,6 +44,9 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
   const folder = dynamoDbLocalFolder();
   const java = [
     'java',
+    // The JIT's quick tier only: DynamoDB Local reaches its pace within seconds instead of a
+    // minute, which a burst of joins right after the start needs (docs/performance.md).
+    '-XX:TieredStopAtLevel=1',
     '-Djava.library.path=./DynamoDBLocal_lib',
     '-jar',
     'DynamoDBLocal.jar',

@@ -27,6 +27,7 @@ import { InProcessSender } from './in-process-sender.js';
 import { localDeliveryFromEnvironment, type LocalDelivery } from './local-delivery.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
+import { warmUpDynamoDb } from './dynamodb-warm-up.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
 import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
 import { invocationTiming, type InvocationTiming } from './gateway-timing.js';
@@ -82,6 +83,8 @@ export interface LocalRuntime {
   readonly metrics: MetricStore;
   /** The live dashboard (src/dashboard), bundled on first request or `build()`. */
   readonly dashboard: DashboardSite;
+  /** Warms DynamoDB Local up on a scratch table for WARM_UP_SECONDS (`npm start` does, before its banner); resolves to the rounds run. */
+  warmUp(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -222,6 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       demo,
       metrics,
       dashboard,
+      warmUp: async () => (settings.warmUpSeconds > 0 ? warmUpDynamoDb(handlerSettings, { durationMs: settings.warmUpSeconds * 1000 }) : 0),
       authorization,
       timing,
       joinOrder,

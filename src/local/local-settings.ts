@@ -15,6 +15,8 @@ export interface LocalSettings {
   readonly gatewayTiming: GatewayTimingMode;
   /** Seed of the `aws` timing's random latency; random unless GATEWAY_TIMING_SEED is set. */
   readonly timingSeed: number;
+  /** How long `npm start` warms DynamoDB Local up before it serves (0: not at all). */
+  readonly warmUpSeconds: number;
 }
 
 export const defaultLocalSettings = {
@@ -22,6 +24,7 @@ export const defaultLocalSettings = {
   tableName: 'y-webrtc-signaling',
   idleTimeoutSeconds: 600,
   gatewayTiming: 'in-order',
+  warmUpSeconds: 5,
 } as const;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
@@ -32,6 +35,7 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', defaultLocalSettings.idleTimeoutSeconds, 1),
     gatewayTiming: gatewayTiming(env),
     timingSeed: integer(env, 'GATEWAY_TIMING_SEED', randomInt(2 ** 31), 0),
+    warmUpSeconds: integer(env, 'WARM_UP_SECONDS', defaultLocalSettings.warmUpSeconds, 0, 60),
   };
 }
 
@@ -58,4 +62,4 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /** The variables `npm start` reads, its own and the handlers', each checked on its own. */
-export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER'] as const;
+export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS'] as const;

@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   const [demo, dashboard] = await Promise.all([
     runtime.demo.build().then(() => `${httpUrl}/`, unavailable),
     runtime.dashboard.build().then(() => `${httpUrl}${dashboardPaths.page}`, unavailable),
+    // A burst of joins right after the start would otherwise meet a cold DynamoDB Local.
+    runtime.warmUp().catch((error: unknown) => console.error(`DynamoDB Local warm-up failed (the server works, only slower at first): ${(error as Error).message}`)),
   ]);
   if (stopping) return;
   console.log(

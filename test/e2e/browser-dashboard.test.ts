@@ -39,7 +39,7 @@ async function pageShows(metric: string, expected: number, statistic = 'Sum'): P
 describe.skipIf(!chromiumAvailable() && !process.env['CI'])('the live dashboard at /dashboard', () => {
   beforeAll(async () => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), TABLE_NAME: `dashboard-${randomUUID()}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'), TABLE_NAME: `dashboard-${randomUUID()}`, WARM_UP_SECONDS: '0' };
     // The test runner turns Powertools metrics off for in-process runtimes; npm start has them on.
     delete env['POWERTOOLS_METRICS_DISABLED'];
     server = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

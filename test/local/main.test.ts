@@ -16,7 +16,8 @@ afterEach(() => {
  */
 function startServer(env: NodeJS.ProcessEnv, { terminal = false } = {}): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
-    env: { ...process.env, DYNAMODB_ENDPOINT: '', ...env },
+    // No warm-up unless a test asks: it only delays each start here.
+    env: { ...process.env, DYNAMODB_ENDPOINT: '', WARM_UP_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: terminal,
   });
@@ -45,7 +46,7 @@ const exitOf = (child: ChildProcess) =>
 
 describe('npm start', () => {
   it('prints where it serves, serves y-webrtc clients, and leaves no process behind on SIGTERM', async () => {
-    const { child, output, port, java } = await runningServer({ TABLE_NAME: 'start-test' });
+    const { child, output, port, java } = await runningServer({ TABLE_NAME: 'start-test', WARM_UP_SECONDS: '1' });
     expect(output()).toContain(`signaling URL   ws://127.0.0.1:${port}`);
     expect(output()).toMatch(/DynamoDB {8}http:\/\/127\.0\.0\.1:\d+/);
     expect(output()).toContain('table           start-test');
@@ -98,7 +99,7 @@ describe('npm start', () => {
   it('stops everything when `npm start` itself is stopped with SIGTERM, as process managers and CI scripts do', async () => {
     const port = await freePort();
     // npm ends on SIGTERM without passing it on; the server, reparented, must notice by itself.
-    const npm = spawn('npm', ['start'], { env: { ...process.env, DYNAMODB_ENDPOINT: '', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = spawn('npm', ['start'], { env: { ...process.env, DYNAMODB_ENDPOINT: '', WARM_UP_SECONDS: '0', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(npm);
     let text = '';
     npm.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));

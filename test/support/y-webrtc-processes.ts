@@ -146,6 +146,8 @@ export async function startSignalingServer(options: {
     ...options.env,
     PORT: String(await freePort()),
     TABLE_NAME: `test-${randomUUID()}`,
+    // Tests time their own joins; the start-up warm-up would only make each server start later.
+    WARM_UP_SECONDS: '0',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   delete env['DYNAMODB_ENDPOINT'];
