@@ -14,7 +14,8 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 const cli = defineCli({
   synopsis: 'npm run bench:publish -- [--quick] [--publishes N] [--out DIR | --update-docs]',
   about: `  Fan-out latency and DynamoDB reads of one publish to R receivers (R = 1, 10, 100 and 1000:
-  the subscribers of the room besides the sender), y-webrtc's bin/server.js against this server.`,
+  the subscribers of the room besides the sender), y-webrtc's bin/server.js against this server.
+  A full run (4 receiver counts, 50 publishes each, both servers) took 40 s on 2 cores (2026-12-03).`,
   options: {
     quick: { type: 'boolean', description: 'R ∈ {1, 10, 100} instead of up to 1000' },
     publishes: { type: 'integer', min: 1, default: 50, description: 'publishes measured per receiver count (default 50)' },
