@@ -184,7 +184,7 @@ export const localPanels: readonly Panel[] = [
     series: [{ from: 'local', metric: localMetricNames.dynamoDbRequests, label: 'requests', split: 'operation' }],
   },
   {
-    title: 'DynamoDB capacity units by operation',
+    title: 'DynamoDB capacity units by operation (estimated)',
     series: [{ from: 'local', metric: localMetricNames.dynamoDbCapacityUnits, label: 'units', split: 'operation' }],
   },
   {
