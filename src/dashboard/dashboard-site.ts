@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { bundleBrowserApp } from '../tools/browser-bundle.js';
 import type { DashboardData } from './dashboard-data.js';
 
 const appDirectory = new URL('./app/', import.meta.url);
@@ -72,25 +71,7 @@ export function dashboardSite(data: () => DashboardData): DashboardSite {
 }
 
 async function bundleDashboard(): Promise<DashboardFiles> {
-  const esbuild = await import('esbuild');
-  const [html, result] = await Promise.all([
-    readFile(new URL('index.html', appDirectory), 'utf8'),
-    esbuild.build({
-      entryPoints: [fileURLToPath(new URL('main.ts', appDirectory))],
-      tsconfig: fileURLToPath(new URL('tsconfig.json', appDirectory)),
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      legalComments: 'none',
-      write: false,
-      outdir: 'dashboard',
-      logLevel: 'silent',
-    }),
-  ]);
-  const script = result.outputFiles.find((file) => file.path.endsWith('.js'));
-  const style = result.outputFiles.find((file) => file.path.endsWith('.css'));
-  if (!script || !style) throw new Error('esbuild produced no script or style for the dashboard');
-  return { html, script: script.contents, style: style.contents };
+  const { html, script, style } = await bundleBrowserApp(appDirectory);
+  if (!style) throw new Error("esbuild produced no style for the dashboard (main.ts imports uPlot's CSS)");
+  return { html, script, style };
 }

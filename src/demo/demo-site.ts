@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { bundleBrowserApp } from '../tools/browser-bundle.js';
 import type { ConnectionCheck } from './demo-state.js';
 
 const appDirectory = new URL('./app/', import.meta.url);
@@ -110,30 +109,8 @@ function resourceFor(request: IncomingMessage): Resource | undefined {
   return resource;
 }
 
-/**
- * Bundles src/demo/app (yjs and y-webrtc included, nothing fetched from elsewhere) with
- * esbuild into memory. esbuild is loaded only here, so a runtime that never serves the page
- * never loads it.
- */
+/** Bundles src/demo/app (yjs and y-webrtc included) into memory. */
 export async function bundleDemo(): Promise<DemoFiles> {
-  const esbuild = await import('esbuild');
-  const [html, result] = await Promise.all([
-    readFile(new URL('index.html', appDirectory), 'utf8'),
-    esbuild.build({
-      entryPoints: [fileURLToPath(new URL('main.ts', appDirectory))],
-      tsconfig: fileURLToPath(new URL('tsconfig.json', appDirectory)),
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      legalComments: 'none',
-      write: false,
-      outfile: 'demo.js',
-      logLevel: 'silent',
-    }),
-  ]);
-  const script = result.outputFiles.find((file) => file.path.endsWith('.js'));
-  if (!script) throw new Error('esbuild produced no script for the demo');
-  return { html, script: script.contents };
+  const { html, script } = await bundleBrowserApp(appDirectory);
+  return { html, script };
 }
