@@ -247,14 +247,14 @@ export class GatewayEmulator {
   private async deliverMessage(connection: EmulatedConnection, fn: FunctionName, event: WebSocketEvent): Promise<void> {
     try {
       await this.invoke(fn, event);
-      connection.waiting--;
     } catch {
-      connection.waiting--;
       // What API Gateway sends a client when the integration fails.
       if (connection.socket.readyState === WebSocket.OPEN) {
         const { connectionId, requestId } = event.requestContext;
         connection.socket.send(JSON.stringify({ message: 'Internal server error', connectionId, requestId }));
       }
+    } finally {
+      connection.waiting--;
     }
   }
 

@@ -19,7 +19,7 @@ import { dashboardSite, type DashboardSite } from '../dashboard/dashboard-site.j
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { dashboardData } from './metrics/dashboard-data.js';
 import { tapEmf } from './metrics/emf-tap.js';
-import { recordDynamoDbRequests, recordInvocation, sampleFramesWaiting, StreamLag, timed } from './metrics/local-instruments.js';
+import { recordDynamoDbRequests, sampleFramesWaiting, StreamLag, timed } from './metrics/local-instruments.js';
 import { MetricStore } from './metrics/metric-store.js';
 import { ActivityLog } from './activity-log.js';
 import { connectionChecker } from './connection-check.js';
@@ -132,7 +132,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const metrics = new MetricStore();
     const authorizer = auth ? timed(metrics, 'authorizer', authorizerHandler({ auth })) : undefined;
-    const timeInvocation = recordInvocation(metrics);
     const streamLag = new StreamLag(metrics);
     const untap = options.metricsFrom ? tapEmf(options.metricsFrom, metrics) : undefined;
     if (untap) stack.push(async () => untap());
@@ -147,10 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       timing,
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
-      onInvoked: (fn, milliseconds) => {
-        timeInvocation(fn, milliseconds);
-        options.onInvoked?.(fn, milliseconds);
-      },
+      ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
       fallback: withDashboard(
         dashboard,
         demo.handler(
@@ -182,9 +178,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
     const activity = options.activity ? new ActivityLog(options.activity) : undefined;
     if (activity) afterGatewayCloses(async () => activity.stop());
-    const connect = connectHandler(dependencies);
-    const message = messageHandler(dependencies);
-    const disconnect = streamLag.disconnect(disconnectHandler(dependencies));
+    const connect = timed(metrics, 'connect', connectHandler(dependencies));
+    const message = timed(metrics, 'message', messageHandler(dependencies));
+    const disconnect = streamLag.disconnect(timed(metrics, 'disconnect', disconnectHandler(dependencies)));
     signaling.bind({
       connect: activity?.connect(connect) ?? connect,
       message: activity?.message(message) ?? message,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { CountedMetrics } from '../support/metrics.js';
-import { allItems, startTestRuntime } from '../support/runtime.js';
+import { allItems, connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
 import { settled, TestClient } from '../support/test-client.js';
 
 /**
@@ -50,6 +50,11 @@ describe('two local runtimes in one process', () => {
     expect(await connectionsIn(first)).toBe(2);
     expect(await connectionsIn(second)).toBe(2);
     await Promise.all(clients.map((client) => client.close()));
+    // Their $disconnects and cleanups finish here, not inside the next test's count.
+    for (const runtime of [first, second]) {
+      await eventually(async () => (await connectionItems(runtime)).length === 0, 10_000, 'connections and subscriptions gone');
+      await runtime.poller.drained();
+    }
   });
 });
 

@@ -10,11 +10,6 @@ import type { MetricStore } from './metric-store.js';
  * poller's lag and the frames waiting per connection.
  */
 
-/** A function's duration, in ms, as the emulator or the poller timed it. */
-export function recordInvocation(store: MetricStore): (fn: string, milliseconds: number) => void {
-  return (fn, milliseconds) => store.record(localMetricNames.handlerDuration, milliseconds, { function: fn });
-}
-
 /** The same function, timed into the store as `name`. */
 export function timed<F extends (...args: never[]) => Promise<unknown>>(store: MetricStore, name: string, fn: F): F {
   const timedFunction = async (...args: Parameters<F>) => {
