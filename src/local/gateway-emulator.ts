@@ -121,6 +121,11 @@ export class GatewayEmulator {
     return this.connections.size;
   }
 
+  /** Frames of one connection received and not yet handled by their function. */
+  framesWaitingOn(connectionId: string): number {
+    return this.connections.get(connectionId)?.waiting ?? 0;
+  }
+
   /** Of each open connection with frames waiting for their function, how many: the backlog. */
   framesWaiting(): number[] {
     return [...this.connections.values()].map((connection) => connection.waiting).filter((waiting) => waiting > 0);

