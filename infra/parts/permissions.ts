@@ -16,25 +16,25 @@ interface TableAccess {
 
 /**
  * The DynamoDB calls each function makes, read from src/store/dynamo-subscription-store.ts
- * (ElectroDB: put → PutItem, delete → DeleteItem, batch put/delete → BatchWriteItem,
- * query → Query). A call the code starts making needs a line here first:
+ * and src/store/dynamo-join-order.ts (ElectroDB: put → PutItem, delete → DeleteItem, batch
+ * delete → BatchWriteItem, query → Query; conditional updates → UpdateItem). A call the code
+ * starts making needs a line here first:
  * test/infra/permissions-match-code.test.ts runs the handlers and compares.
  */
 export const tableAccess: Record<SignalingFunctionName, TableAccess> = {
   // putConnection
   connect: { table: ['dynamodb:PutItem'], reverseIndex: [] },
-  // subscribe/unsubscribe (batches), subscribersOf and the join order's room read (Query on
-  // the table), places in the join order (UpdateItem; leftovers removed in a transaction of
-  // UpdateItem and ConditionCheckItem, src/store/dynamo-join-order.ts),
-  // topicsOf before a subscribe (Query on gsi1, for the per-connection topic limit), a gone
-  // receiver (batch delete of its edge, DeleteItem of its connection item)
+  // subscribe, unsubscribe and peer ids (conditional UpdateItem of the subscription), membersOf
+  // and the join order's room read (Query on the table), places and leftovers in the join
+  // order (UpdateItem), roomsOf before a subscribe (Query on gsi1, for the per-connection
+  // topic limit), a gone receiver (batch delete of its edge, DeleteItem of its connection item)
   message: {
-    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    table: ['dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
     reverseIndex: ['dynamodb:Query'],
   },
   // deleteConnection
   disconnect: { table: ['dynamodb:DeleteItem'], reverseIndex: [] },
-  // topicsOf (Query on gsi1), then batch deletes; the stream read is granted by its event source
+  // roomsOf (Query on gsi1), then batch deletes; the stream read is granted by its event source
   cleanup: { table: ['dynamodb:BatchWriteItem'], reverseIndex: ['dynamodb:Query'] },
 };
 

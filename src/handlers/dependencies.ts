@@ -5,7 +5,6 @@ import type { Limits } from '../config/limits.js';
 import type { JoinOrderStore, SubscriptionStore } from '../signaling/ports.js';
 import { DynamoJoinOrder } from '../store/dynamo-join-order.js';
 import { DynamoSubscriptionStore } from '../store/dynamo-subscription-store.js';
-import { createSignalingService } from '../store/entities.js';
 import type { HandlerSettings } from './handler-settings.js';
 
 /**
@@ -30,7 +29,7 @@ export function tableDependencies(settings: HandlerSettings): TableDependencies 
   return {
     limits,
     dynamoDb,
-    store: new DynamoSubscriptionStore(createSignalingService(documents, tableName), limits),
+    store: new DynamoSubscriptionStore(documents, tableName, limits),
     joinOrder: settings.joinOrder === 'room' ? new DynamoJoinOrder(documents, tableName, limits) : undefined,
   };
 }

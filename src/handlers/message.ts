@@ -11,14 +11,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 export function messageHandler(dependencies: MessageDependencies) {
   const { store, limits, senderFor, publishLimiter, joinOrder, signalDelivery } = dependencies;
   return async (event: WebSocketEvent): Promise<WebSocketResult> => {
-    const { connectionId, requestId, connectedAt } = event.requestContext;
+    const { connectionId, requestId, connectedAt, requestTimeEpoch } = event.requestContext;
     const log = invocationLogger({ connectionId, requestId });
     return routeResult(log, 'could not handle the message', async () => {
       const frame = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
       const sender = senderFor(managementEndpointOf(event.requestContext));
       const scope = scopeOf(event);
       const outcome = scope
-        ? await receiveMessage({ connectionId, connectedAt, scope }, frame, { store, sender, limits, publishLimiter, joinOrder, signalDelivery })
+        ? await receiveMessage({ connectionId, connectedAt, receivedAt: requestTimeEpoch, scope }, frame, { store, sender, limits, publishLimiter, joinOrder, signalDelivery })
         : reject('forbidden-topic', 'the authorizer context is unreadable');
       record(outcome, log);
     });
@@ -71,6 +71,9 @@ function record(outcome: MessageOutcome, log: Logger): void {
       if (outcome.addressees > 1) {
         count(metricNames.sharedPeerIds);
         log.warn('a signal went to several connections that sign with the same peer id', { topic: report.topic, connections: outcome.addressees });
+      }
+      for (const error of outcome.failedWrites) {
+        log.warn('a write after the fan-out failed; TTL and the cleanup remove what it left', { topic: report.topic, error: error as Error });
       }
       if (outcome.unrecordedPeerId !== undefined) {
         log.warn("the sender's peer id could not be recorded; signals to it reach the whole room", { error: outcome.unrecordedPeerId as Error });

@@ -26,12 +26,14 @@ export async function warmUpDynamoDb(settings: HandlerSettings, { durationMs = 5
         const room = `warm-room-${worker}`;
         const connectedAt = Date.now();
         await store.putConnection({ connectionId, connectedAt, sourceIp: '127.0.0.1' });
-        await store.subscribe(connectionId, connectedAt, [room]);
-        await joinOrder?.place(room, connectionId);
-        await store.recordPeerId(room, connectionId, `peer-${worker}-${round}`);
+        const change = { connectionId, connectedAt, at: connectedAt };
+        await store.subscribe(change, [room]);
+        await joinOrder?.place(room, connectionId, change.at);
+        await store.recordPeerId(room, connectionId, `peer-${worker}-${round}`, change.at);
         for (let publish = 0; publish < 4; publish++) await Promise.all([store.membersOf(room), joinOrder?.room(room)]);
-        await store.topicsOf(connectionId);
-        await store.unsubscribe(connectionId, [room]);
+        await store.roomsOf(connectionId);
+        await store.unsubscribe({ ...change, at: change.at + 1 }, [room]);
+        await store.removeSubscriptions(connectionId, [room]);
         await store.deleteConnection(connectionId);
       }
     };

@@ -79,6 +79,22 @@ interface EmulatedConnection extends EndedConnection {
 
 const defaultMaxMessageBytes = 128 * 1024;
 
+/** A frame a test holds back from its function, to run it late on purpose (see `GatewayEmulator.holdNext`). */
+export interface HeldFrame {
+  /** Settles when the frame has arrived and is being held. */
+  readonly arrived: Promise<void>;
+  /** Settles when its function has run, after `release()`. */
+  readonly handled: Promise<void>;
+  release(): void;
+}
+
+interface Hold {
+  readonly matches: (event: WebSocketEvent) => boolean;
+  readonly arrived: () => void;
+  readonly released: Promise<void>;
+  readonly handled: (delivery: Promise<void>) => void;
+}
+
 /**
  * A WebSocket server on loopback that behaves like an API Gateway WebSocket API: it runs the
  * authorizer, builds proxy events of the real shape (src/gateway/event-builders.ts), routes
@@ -92,6 +108,7 @@ export class GatewayEmulator {
   private readonly connections = new Map<string, EmulatedConnection>();
   private readonly managementApi: ManagementApi;
   private readonly pendingDisconnects = new Set<Promise<void>>();
+  private readonly holds: Hold[] = [];
   private readonly stage: string;
   private boundPort: number;
   private closing = false;
@@ -129,6 +146,24 @@ export class GatewayEmulator {
   /** Of each open connection with frames waiting for their function, how many: the backlog. */
   framesWaiting(): number[] {
     return [...this.connections.values()].map((connection) => connection.waiting).filter((waiting) => waiting > 0);
+  }
+
+  /**
+   * Holds the next frame that `match` picks back from its function until `release()`, out of
+   * its connection's order, whatever the timing: how tests make AWS's worst interleavings
+   * (a frame's invocation running after a later frame's) happen on purpose, not by luck.
+   */
+  holdNext(match: (event: WebSocketEvent) => boolean): HeldFrame {
+    let arrived!: () => void;
+    let release!: () => void;
+    let handled!: (delivery: Promise<void>) => void;
+    const frame: HeldFrame = {
+      arrived: new Promise<void>((resolve) => (arrived = resolve)),
+      handled: new Promise<Promise<void>>((resolve) => (handled = resolve)).then((delivery) => delivery),
+      release: () => release(),
+    };
+    this.holds.push({ matches: match, arrived, released: new Promise<void>((resolve) => (release = resolve)), handled });
+    return frame;
   }
 
   /** Sends to a connection as `POST @connections/{id}` would, without the HTTP round trip. */
@@ -241,12 +276,24 @@ export class GatewayEmulator {
     }
     const event = messageEvent(this.api, connection, { body, routeKey });
     connection.waiting++;
-    if (this.options.timing?.parallel) {
+    const hold = this.takeHold(event);
+    if (hold) {
+      hold.arrived();
+      const delivery = hold.released.then(() => this.deliverMessage(connection, target.function, event));
+      hold.handled(delivery);
+      // Not on the connection's queue: later frames, and its $disconnect, do not wait for it.
+      this.track(delivery);
+    } else if (this.options.timing?.parallel) {
       const delivery = this.deliverMessage(connection, target.function, event);
       connection.queue = Promise.all([connection.queue, delivery]).then(() => undefined);
     } else {
       connection.queue = connection.queue.then(() => this.deliverMessage(connection, target.function, event));
     }
+  }
+
+  private takeHold(event: WebSocketEvent): Hold | undefined {
+    const index = this.holds.findIndex((hold) => hold.matches(event));
+    return index === -1 ? undefined : this.holds.splice(index, 1)[0];
   }
 
   private async deliverMessage(connection: EmulatedConnection, fn: FunctionName, event: WebSocketEvent): Promise<void> {

@@ -4,17 +4,22 @@ import type { SignalDelivery } from '../config/signal-delivery.js';
 import { pong, type PublishMessage } from '../protocol/messages.js';
 import { parseClientMessage } from '../protocol/parse.js';
 import { reject, type Rejection } from '../protocol/rejection.js';
-import { audienceOf, type Audience } from './audience.js';
-import { signerOf } from './peer-routing.js';
-import type { ConnectionSender, JoinOrderStore, SubscriptionStore } from './ports.js';
+import { audienceOf } from './audience.js';
+import type { ConnectionSender, JoinOrderStore, MembershipChange, RoomMembers, RoomView, SubscriptionStore } from './ports.js';
 import { publish, type PublishReport } from './publish.js';
 import type { PublishRateLimiter } from './publish-rate-limiter.js';
+import { writeAfterFanOut, writeBeforeFanOut } from './publish-writes.js';
 import { subscribe, unsubscribe } from './subscribe.js';
 
 export interface SenderConnection {
   readonly connectionId: string;
   /** Epoch milliseconds; subscriptions expire with the connection. */
   readonly connectedAt: number;
+  /**
+   * Epoch milliseconds: when API Gateway received the frame (`requestTimeEpoch`). A
+   * connection's membership changes apply in this order, whatever order they run in.
+   */
+  readonly receivedAt: number;
   /** The rooms its token allows; from the authorizer, so checking it reads nothing. */
   readonly scope?: RoomScope;
 }
@@ -31,6 +36,8 @@ export type MessageOutcome =
       readonly addressees: number;
       /** Why the sender's peer id could not be recorded; its signals then reach the whole room, as before. */
       readonly unrecordedPeerId?: unknown;
+      /** Writes after the fan-out that failed (removing gone receivers, forgetting ended places); TTL and the cleanup catch up. */
+      readonly failedWrites: readonly unknown[];
     }
   | { readonly ok: true; readonly type: 'ping' };
 
@@ -51,35 +58,29 @@ export async function receiveMessage(
   frame: string,
   dependencies: MessageReceiverDependencies,
 ): Promise<MessageOutcome> {
-  const { store, sender, limits, publishLimiter } = dependencies;
+  const { sender, limits, publishLimiter } = dependencies;
   const parsed = parseClientMessage(frame, limits);
   if (!parsed.ok) return parsed;
   const { message } = parsed;
 
   const scope = from.scope ?? anyRoom;
+  const change: MembershipChange = { connectionId: from.connectionId, connectedAt: from.connectedAt, at: from.receivedAt };
   switch (message.type) {
     case 'subscribe': {
       const forbidden = message.topics.find((topic) => !allows(scope, topic));
       if (forbidden !== undefined) return reject('forbidden-topic', 'the token does not allow one of these rooms');
-      const subscribed = await subscribe(from, message.topics, dependencies);
+      const subscribed = await subscribe(change, message.topics, dependencies);
       return subscribed.ok ? { ok: true, type: 'subscribe', topics: message.topics, unplaced: subscribed.unplaced } : subscribed;
     }
     case 'unsubscribe':
-      await unsubscribe(from, message.topics, dependencies);
+      await unsubscribe(change, message.topics, dependencies);
       return { ok: true, type: 'unsubscribe', topics: message.topics };
     case 'publish': {
       if (!allows(scope, message.topic)) return reject('forbidden-topic', 'the token does not allow this room');
       if (!publishLimiter.allow(from.connectionId)) {
         return reject('rate-limited', `more than ${limits.publishesPerSecond} publishes a second`);
       }
-      const audience = await audienceOf(message, from, dependencies);
-      if (!audience.ok) return audience;
-      const unrecordedPeerId = dependencies.signalDelivery === 'peer' ? await recordSigner(message, from, audience, store) : undefined;
-      const [report] = await Promise.all([
-        publish(message, audience, store, sender, limits.fanOutConcurrency),
-        dependencies.joinOrder?.forget(message.topic, audience.leftovers),
-      ]);
-      return { ok: true, type: 'publish', report, addressees: audience.addressees, ...(unrecordedPeerId ? { unrecordedPeerId } : {}) };
+      return publishFrom(change, message, dependencies);
     }
     case 'ping':
       await sender.send(from.connectionId, JSON.stringify(pong));
@@ -87,16 +88,22 @@ export async function receiveMessage(
   }
 }
 
-/**
- * Records the peer id a subscriber signs with, the first time the room sees it, and before
- * the publish goes out: whoever hears of a peer through its announce can then address it.
- */
-async function recordSigner(message: PublishMessage, from: SenderConnection, audience: Audience, store: SubscriptionStore): Promise<unknown> {
-  const signer = signerOf(message);
-  if (signer === undefined || !audience.sender.subscribed || audience.sender.peerId === signer) return undefined;
-  // Not recorded is safe: signals to this peer then reach the whole room. The publish goes out either way.
-  return store.recordPeerId(message.topic, from.connectionId, signer).then(
-    () => undefined,
-    (error: unknown) => error ?? new Error('could not record the peer id'),
-  );
+/** Read the room, write what must precede the fan-out, decide the audience (pure), fan out, write what follows. */
+async function publishFrom(change: MembershipChange, message: PublishMessage, dependencies: MessageReceiverDependencies): Promise<MessageOutcome> {
+  const { store, joinOrder, signalDelivery, sender, limits } = dependencies;
+  // With a join order, one strongly consistent read; with JOIN_ORDER=arrival, the reference's rule on an eventually consistent one.
+  const read: RoomMembers | RoomView = joinOrder ? await joinOrder.room(message.topic) : await store.membersOf(message.topic);
+  const prepared = await writeBeforeFanOut(message, change, read, { ...dependencies, recordsPeerIds: signalDelivery === 'peer' });
+  if (!prepared.ok) return prepared;
+  const audience = audienceOf(message, change.connectionId, prepared.room, { signalDelivery });
+  const report = await publish(message, audience, sender, limits.fanOutConcurrency);
+  const failedWrites = await writeAfterFanOut(message.topic, prepared.room, report, dependencies);
+  return {
+    ok: true,
+    type: 'publish',
+    report,
+    addressees: audience.addressees,
+    failedWrites,
+    ...(prepared.unrecordedPeerId !== undefined ? { unrecordedPeerId: prepared.unrecordedPeerId } : {}),
+  };
 }

@@ -12,39 +12,96 @@ export interface NewConnection {
   readonly principalId?: string;
 }
 
+/**
+ * A change of one connection's membership in rooms, and when API Gateway received the frame
+ * that asked for it. Changes apply in the order of `at`, whatever order their invocations run
+ * in (docs/architecture.md, "Membership order").
+ */
+export interface MembershipChange {
+  readonly connectionId: string;
+  /** Epoch milliseconds; the connection's items expire with it. */
+  readonly connectedAt: number;
+  /** Epoch milliseconds: the frame's `requestTimeEpoch`, stamped by API Gateway on arrival. */
+  readonly at: number;
+}
+
+/** A connection's subscription to a room after a subscribe was applied, or found newer. */
+export interface Membership {
+  readonly topic: string;
+  /** Whether the connection is in the room now. False when a newer unsubscribe stands. */
+  readonly subscribed: boolean;
+  /** Whether this subscribe put it in the room (it was not before). */
+  readonly joined: boolean;
+  /** The `at` of the change that put it in the room; undefined when not subscribed. */
+  readonly joinedAt: number | undefined;
+}
+
+/** A room of a connection, as its cleanup finds it: every item, markers of left rooms too. */
+export interface ConnectionRoom {
+  readonly topic: string;
+  /** A marker of an unsubscribe (the connection left the room): invisible to fan-outs. */
+  readonly left: boolean;
+}
+
 export interface SubscriptionStore {
   putConnection(connection: NewConnection): Promise<void>;
   /** Deletes the connection item; its subscriptions follow through the cleanup stream. */
   deleteConnection(connectionId: string): Promise<void>;
-  /** Idempotent: subscribing twice to a topic leaves one subscription. */
-  subscribe(connectionId: string, connectedAt: number, topics: readonly string[]): Promise<void>;
-  unsubscribe(connectionId: string, topics: readonly string[]): Promise<void>;
-  /** Who is subscribed to the topic, expired subscriptions left out, with their peer ids. */
+  /**
+   * Puts the connection in each room, unless a change newer than `change.at` (or an
+   * unsubscribe as old) has been applied there. Keeps what a subscription has: its peer id
+   * and when it joined (subscribe is re-sent often).
+   */
+  subscribe(change: MembershipChange, topics: readonly string[]): Promise<Membership[]>;
+  /**
+   * Takes the connection out of each room, unless a change as new or newer has been applied
+   * there: leaves a marker (the subscription item, marked left) that a late subscribe cannot
+   * undo, and that expires with the connection.
+   */
+  unsubscribe(change: MembershipChange, topics: readonly string[]): Promise<void>;
+  /** Deletes subscriptions and markers outright: for connections that have ended (cleanup, 410). */
+  removeSubscriptions(connectionId: string, topics: readonly string[]): Promise<void>;
+  /** Who is subscribed to the topic, expired subscriptions and markers left out, with their peer ids. */
   membersOf(topic: string): Promise<RoomMembers>;
   /**
    * Records the peer id a subscriber signs its publishes with (`data.from`) on its
-   * subscription, unless the subscription is gone. Written once per connection and room.
+   * subscription, if the publish is not older than the subscription or the peer id already
+   * recorded; never on a subscription that is gone or marked left.
    */
-  recordPeerId(topic: string, connectionId: string, peerId: string): Promise<void>;
-  /** Every topic the connection is subscribed to, expired ones included (for cleanup). */
-  topicsOf(connectionId: string): Promise<string[]>;
+  recordPeerId(topic: string, connectionId: string, peerId: string, at: number): Promise<void>;
+  /** Every room item of the connection, markers and expired ones included (gsi1: may lag writes). */
+  roomsOf(connectionId: string): Promise<ConnectionRoom[]>;
+}
+
+/** A peer id recorded on a subscription, and the `at` of the publish that carried it. */
+export interface RecordedPeerId {
+  readonly peerId: string;
+  readonly at: number;
 }
 
 /** Who is subscribed to a room, and the peer id each has signed its publishes with so far. */
 export interface RoomMembers {
-  /** Connection ids subscribed to the topic, expired subscriptions left out. */
+  /** Connection ids subscribed to the topic, expired subscriptions and markers left out. */
   readonly subscribers: readonly string[];
   /** Peer id by connection id, of the subscribers whose peer id is recorded. */
-  readonly peerIds: ReadonlyMap<string, string>;
+  readonly peerIds: ReadonlyMap<string, RecordedPeerId>;
+  /** When each subscriber joined (`MembershipChange.at`); absent for items written before it was kept. */
+  readonly joinedAt: ReadonlyMap<string, number>;
+}
+
+/** A place in a room's join order, and the membership it was given to (its `joinedAt`). */
+export interface Place {
+  readonly place: number;
+  readonly joinedAt: number;
 }
 
 /**
  * A room as one strongly consistent read sees it: who is subscribed, with their peer ids,
- * and each subscriber's place in the room's join order (docs/architecture.md, "Join order").
+ * and the places of its join order (docs/architecture.md, "Join order"). A place counts only
+ * for the membership it was given to: see `placeOf` in join-order.ts.
  */
 export interface RoomView extends RoomMembers {
-  /** Place in the join order by connection id. A subscriber without one is still joining. */
-  readonly places: ReadonlyMap<string, number>;
+  readonly places: ReadonlyMap<string, Place>;
 }
 
 /** The join order of each room: one DynamoDB item per room, written with conditions only. */
@@ -52,17 +109,16 @@ export interface JoinOrderStore {
   /** Subscribers and places, read strongly consistently in one request. */
   room(topic: string): Promise<RoomView>;
   /**
-   * Gives the connection the next place in the room, unless it has one: a place never moves
-   * once others may have been ordered by it (subscribe is re-sent often).
+   * Gives the membership that joined at `joinedAt` the next place in the room, unless it has
+   * one: a place never moves once others may have been ordered by it. A newer membership of
+   * the same connection (it left and came back) gets a new place at the end.
    */
-  place(topic: string, connectionId: string): Promise<void>;
-  /** Removes the connection's place. */
-  leave(topic: string, connectionId: string): Promise<void>;
+  place(topic: string, connectionId: string, joinedAt: number): Promise<void>;
   /**
-   * Removes places of connections that are no longer subscribed: all of them, and only if
-   * each is still the place seen and its connection still has no subscription; else none.
+   * Removes places whose membership has ended (left, rejoined, expired or deleted): all of
+   * them, and only if each still belongs to the membership seen; else none.
    */
-  forget(topic: string, places: ReadonlyMap<string, number>): Promise<void>;
+  forget(topic: string, places: ReadonlyMap<string, Place>): Promise<void>;
 }
 
 export type SendOutcome = 'delivered' | 'gone';

@@ -1,14 +1,14 @@
 import { deliveryOf, type PublishMessage } from '../protocol/messages.js';
 import type { Audience } from './audience.js';
 import { forEachBounded } from './bounded.js';
-import type { ConnectionSender, SubscriptionStore } from './ports.js';
+import type { ConnectionSender } from './ports.js';
 
 export interface PublishReport {
   readonly topic: string;
   /** Connections the publish was sent to. */
   readonly receivers: number;
   readonly delivered: number;
-  /** Receivers API Gateway no longer knows (410); their subscription and connection are deleted. */
+  /** Receivers API Gateway no longer knows (410); `writeAfterFanOut` deletes their subscription and connection. */
   readonly gone: readonly string[];
   readonly failed: readonly { readonly connectionId: string; readonly error: unknown }[];
 }
@@ -16,12 +16,11 @@ export interface PublishReport {
 /**
  * Sends a publish to its audience (see `audienceOf`) with `clients` set to the number of
  * subscribers, as y-webrtc's reference server does. One receiver's failure never stops the
- * others.
+ * others. It writes nothing (see publish-writes.ts).
  */
 export async function publish(
   message: PublishMessage,
   audience: Audience,
-  store: SubscriptionStore,
   sender: ConnectionSender,
   concurrency: number,
 ): Promise<PublishReport> {
@@ -33,23 +32,11 @@ export async function publish(
 
   await forEachBounded(receivers, concurrency, async (connectionId) => {
     try {
-      if ((await sender.send(connectionId, delivery)) === 'gone') {
-        gone.push(connectionId);
-        await forgetGoneReceiver(store, connectionId, message.topic);
-      } else {
-        delivered++;
-      }
+      if ((await sender.send(connectionId, delivery)) === 'gone') gone.push(connectionId);
+      else delivered++;
     } catch (error) {
       failed.push({ connectionId, error });
     }
   });
   return { topic: message.topic, receivers: receivers.length, delivered, gone, failed };
-}
-
-/**
- * The edge goes at once so the next publish skips it; deleting the connection item lets the
- * cleanup stream remove the connection's other subscriptions.
- */
-async function forgetGoneReceiver(store: SubscriptionStore, connectionId: string, topic: string): Promise<void> {
-  await Promise.all([store.unsubscribe(connectionId, [topic]), store.deleteConnection(connectionId)]);
 }

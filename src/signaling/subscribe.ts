@@ -1,12 +1,6 @@
 import type { Limits } from '../config/limits.js';
 import { reject, type Rejection } from '../protocol/rejection.js';
-import type { JoinOrderStore, SubscriptionStore } from './ports.js';
-
-export interface Subscriber {
-  readonly connectionId: string;
-  /** Epoch milliseconds; subscriptions expire with the connection. */
-  readonly connectedAt: number;
-}
+import type { JoinOrderStore, Membership, MembershipChange, SubscriptionStore } from './ports.js';
 
 export interface SubscribeDependencies {
   readonly store: SubscriptionStore;
@@ -15,42 +9,44 @@ export interface SubscribeDependencies {
   readonly joinOrder?: JoinOrderStore | undefined;
 }
 
-/** A subscribe that was written; `unplaced` lists rooms whose join order could not be written. */
+/** A subscribe that was applied; `unplaced` lists rooms joined whose join order could not be written. */
 export interface Subscribed {
   readonly ok: true;
+  readonly memberships: readonly Membership[];
   readonly unplaced: readonly string[];
 }
 
 /**
- * Subscribes a connection to topics and, for topics it was not subscribed to, gives it the
- * next place in each room's join order. The subscription is written before the place: a
- * place then always has its subscription, which an announce that counts on it will find.
- * A place that cannot be written does not undo the subscription: the connection's announce
- * places it (see `audienceOf`), and y-webrtc announces right after it subscribes.
+ * Subscribes a connection to topics, in the order of its frames (`change.at`): in a room
+ * where a newer unsubscribe of this connection stands, nothing changes. Where this subscribe
+ * joins the room, the connection gets the next place in the room's join order. The
+ * subscription is written before the place: a place then always has its subscription, which
+ * an announce that counts on it will find. A place that cannot be written does not undo the
+ * subscription: the connection's announce places it (src/signaling/publish-writes.ts), and
+ * y-webrtc announces right after it subscribes.
  */
 export async function subscribe(
-  who: Subscriber,
+  change: MembershipChange,
   topics: readonly string[],
   { store, limits, joinOrder }: SubscribeDependencies,
 ): Promise<Rejection | Subscribed> {
-  if (topics.length === 0) return { ok: true, unplaced: [] };
-  const existing = new Set(await store.topicsOf(who.connectionId));
-  if (new Set([...existing, ...topics]).size > limits.maxTopicsPerConnection) {
+  if (topics.length === 0) return { ok: true, memberships: [], unplaced: [] };
+  const current = (await store.roomsOf(change.connectionId)).filter((room) => !room.left).map((room) => room.topic);
+  if (new Set([...current, ...topics]).size > limits.maxTopicsPerConnection) {
     return reject('too-many-subscriptions', `a connection may subscribe to ${limits.maxTopicsPerConnection} topics`);
   }
-  await store.subscribe(who.connectionId, who.connectedAt, topics);
-  if (!joinOrder) return { ok: true, unplaced: [] };
-  const joined = topics.filter((topic) => !existing.has(topic));
-  const placed = await Promise.allSettled(joined.map((topic) => joinOrder.place(topic, who.connectionId)));
-  return { ok: true, unplaced: joined.filter((_, index) => placed[index]!.status === 'rejected') };
+  const memberships = await store.subscribe(change, topics);
+  if (!joinOrder) return { ok: true, memberships, unplaced: [] };
+  const joined = memberships.filter((membership) => membership.joined);
+  const placed = await Promise.allSettled(joined.map(({ topic, joinedAt }) => joinOrder.place(topic, change.connectionId, joinedAt!)));
+  return { ok: true, memberships, unplaced: joined.filter((_, index) => placed[index]!.status === 'rejected').map(({ topic }) => topic) };
 }
 
-/** Gives up the places first: a place never outlives its subscription (see `subscribe`). */
-export async function unsubscribe(
-  who: Pick<Subscriber, 'connectionId'>,
-  topics: readonly string[],
-  { store, joinOrder }: Pick<SubscribeDependencies, 'store' | 'joinOrder'>,
-): Promise<void> {
-  if (joinOrder) await Promise.all(topics.map((topic) => joinOrder.leave(topic, who.connectionId)));
-  await store.unsubscribe(who.connectionId, topics);
+/**
+ * Leaves rooms, in the order of the connection's frames: the subscription becomes a marker
+ * that a late subscribe (an older frame, run late) cannot undo. The place in the join order
+ * ends with the membership (see `placeOf`); the next announce in the room forgets it.
+ */
+export async function unsubscribe(change: MembershipChange, topics: readonly string[], { store }: Pick<SubscribeDependencies, 'store'>): Promise<void> {
+  await store.unsubscribe(change, topics);
 }

@@ -7,3 +7,12 @@ export function isConditionFailure(error: unknown): boolean {
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   return names.includes((error as Error | undefined)?.name ?? '') || names.includes((cause as Error | undefined)?.name ?? '');
 }
+
+/** Waits for a conditional write; one that failed only its condition changed nothing, which is what was meant. */
+export async function ignoringConditionFailure(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}

@@ -1,10 +1,10 @@
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
-import type { JoinOrderStore, RoomView } from '../signaling/ports.js';
-import { isConditionFailure } from './condition-failure.js';
-import { keyPrefix } from './entities.js';
+import type { JoinOrderStore, Place, RecordedPeerId, RoomView } from '../signaling/ports.js';
+import { ignoringConditionFailure } from './condition-failure.js';
 import { expiryOf, nowInSeconds } from './expiry.js';
-import { entityNameAttribute, entityNames, tableDefinition } from './table.js';
+import { membershipAttributes } from './subscription-item.js';
+import { entityNameAttribute, entityNames, keyPrefix, tableDefinition } from './table.js';
 
 type OrderLimits = Pick<Limits, 'maxConnectionSeconds' | 'expiryGraceSeconds'>;
 
@@ -17,15 +17,18 @@ const { partitionKey, sortKey, reverseIndex, timeToLiveAttribute } = tableDefini
 export const joinOrderSortKey = '#order';
 const counterAttribute = 'next';
 const placePrefix = 'p#';
+/** The `joinedAt` of the membership a place was given to. */
+const placeJoinedPrefix = 'j#';
 
-/** Most leftover places removed in one transaction: one check per place, plus the update (100 items at most). */
+/** Most leftover places removed in one UpdateItem. */
 const maxForgetPerWrite = 49;
 
 /**
  * The join order on the table, with the document client: the item's attributes are named by
- * connection id (`p#<connectionId>`: place), which ElectroDB's fixed schemas cannot express.
- * A place is written with one UpdateItem that increments the room's counter and stores its
- * value in the same atomic write, so places are unique and follow the order of the writes.
+ * connection id (`p#<connectionId>`: place, `j#<connectionId>`: the membership it belongs
+ * to), which ElectroDB's fixed schemas cannot express. A place is written with one
+ * UpdateItem that increments the room's counter and stores its value in the same atomic
+ * write, so places are unique and follow the order of the writes.
  */
 export class DynamoJoinOrder implements JoinOrderStore {
   constructor(
@@ -36,8 +39,9 @@ export class DynamoJoinOrder implements JoinOrderStore {
 
   async room(topic: string): Promise<RoomView> {
     const subscribers: string[] = [];
-    const peerIds = new Map<string, string>();
-    const places = new Map<string, number>();
+    const peerIds = new Map<string, RecordedPeerId>();
+    const joinedAt = new Map<string, number>();
+    const places = new Map<string, Place>();
     const now = nowInSeconds();
     let start: Record<string, unknown> | undefined;
     do {
@@ -55,19 +59,26 @@ export class DynamoJoinOrder implements JoinOrderStore {
         if (typeof item[timeToLiveAttribute] === 'number' && item[timeToLiveAttribute] <= now) continue;
         if (item[sortKey] === joinOrderSortKey) {
           for (const [name, value] of Object.entries(item)) {
-            if (name.startsWith(placePrefix) && typeof value === 'number') places.set(name.slice(placePrefix.length), value);
+            if (!name.startsWith(placePrefix) || typeof value !== 'number') continue;
+            const connectionId = name.slice(placePrefix.length);
+            const placeJoinedAt = item[placeJoinedPrefix + connectionId];
+            if (typeof placeJoinedAt === 'number') places.set(connectionId, { place: value, joinedAt: placeJoinedAt });
           }
-        } else if (item[entityNameAttribute] === entityNames.subscription && typeof item['connectionId'] === 'string') {
-          subscribers.push(item['connectionId']);
-          if (typeof item['peerId'] === 'string') peerIds.set(item['connectionId'], item['peerId']);
+        } else if (isSubscribed(item)) {
+          const connectionId = item['connectionId'];
+          subscribers.push(connectionId);
+          const joined = item[membershipAttributes.joinedAt];
+          if (typeof joined === 'number') joinedAt.set(connectionId, joined);
+          const peerId = item[membershipAttributes.peerId];
+          if (typeof peerId === 'string') peerIds.set(connectionId, { peerId, at: Number(item[membershipAttributes.peerIdAt] ?? 0) });
         }
       }
       start = page.LastEvaluatedKey;
     } while (start);
-    return { subscribers, peerIds, places };
+    return { subscribers, peerIds, joinedAt, places };
   }
 
-  async place(topic: string, connectionId: string): Promise<void> {
+  async place(topic: string, connectionId: string, joinedAt: number): Promise<void> {
     const expiresAt = expiryOf(Date.now(), this.limits);
     await ignoringConditionFailure(
       this.documents.send(
@@ -75,75 +86,50 @@ export class DynamoJoinOrder implements JoinOrderStore {
           TableName: this.tableName,
           Key: roomKey(topic),
           UpdateExpression:
-            'SET #next = if_not_exists(#next, :zero) + :one, #place = if_not_exists(#next, :zero) + :one, #expires = :expires, #gsiPk = :pk, #gsiSk = :sk',
-          ConditionExpression: 'attribute_not_exists(#place)',
+            'SET #next = if_not_exists(#next, :zero) + :one, #place = if_not_exists(#next, :zero) + :one, #joined = :joined, #expires = :expires, #gsiPk = :pk, #gsiSk = :sk',
+          // A membership keeps its place; a newer one of the same connection takes a new one.
+          ConditionExpression: 'attribute_not_exists(#joined) OR #joined < :joined',
           ExpressionAttributeNames: {
             '#next': counterAttribute,
             '#place': placePrefix + connectionId,
+            '#joined': placeJoinedPrefix + connectionId,
             '#expires': timeToLiveAttribute,
             // On gsi1 too, though nothing reads it there: DynamoDB Local 3.3's TTL sweep stops
             // for the whole table at an expiring item that gsi1 leaves out (docs/architecture.md).
             '#gsiPk': reverseIndex.partitionKey,
             '#gsiSk': reverseIndex.sortKey,
           },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':expires': expiresAt, ...roomIndexKey(topic) },
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':joined': joinedAt, ':expires': expiresAt, ...roomIndexKey(topic) },
         }),
       ),
     );
   }
 
-  async leave(topic: string, connectionId: string): Promise<void> {
+  async forget(topic: string, places: ReadonlyMap<string, Place>): Promise<void> {
+    const entries = [...places].slice(0, maxForgetPerWrite);
+    if (entries.length === 0) return;
+    const names = Object.fromEntries(entries.flatMap(([id], n) => [[`#p${n}`, placePrefix + id], [`#j${n}`, placeJoinedPrefix + id]]));
+    const values = Object.fromEntries(entries.map(([, place], n) => [`:j${n}`, place.joinedAt]));
+    // A place goes only while it belongs to the membership seen ended: a membership never comes
+    // back (a rejoin has a newer joinedAt), so no read of the subscriptions is needed.
     await ignoringConditionFailure(
       this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: roomKey(topic),
-          UpdateExpression: 'REMOVE #place',
-          // Without it, an update of a room that has no order item would create one.
-          ConditionExpression: 'attribute_exists(#place)',
-          ExpressionAttributeNames: { '#place': placePrefix + connectionId },
+          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+          ConditionExpression: entries.map((_, n) => `#j${n} = :j${n}`).join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
   }
+}
 
-  async forget(topic: string, places: ReadonlyMap<string, number>): Promise<void> {
-    const entries = [...places].slice(0, maxForgetPerWrite);
-    if (entries.length === 0) return;
-    const names = Object.fromEntries(entries.map(([id], n) => [`#p${n}`, placePrefix + id]));
-    const values = Object.fromEntries(entries.map(([, place], n) => [`:p${n}`, place]));
-    // Each place goes only while it is the place seen and its connection has no subscription:
-    // a connection that subscribed again in the meantime keeps the place others were ordered by.
-    const noSubscription = entries.map(([id]) => ({
-      ConditionCheck: {
-        TableName: this.tableName,
-        Key: { [partitionKey]: roomKey(topic)[partitionKey], [sortKey]: `${keyPrefix.connection}${id}` },
-        // An expired subscription counts as none, as in every read (TTL may take days to delete it).
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expires <= :now',
-        ExpressionAttributeNames: { '#pk': partitionKey, '#expires': timeToLiveAttribute },
-        ExpressionAttributeValues: { ':now': nowInSeconds() },
-      },
-    }));
-    await ignoringConditionFailure(
-      this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...noSubscription,
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: roomKey(topic),
-                UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
-                ConditionExpression: entries.map((_, n) => `#p${n} = :p${n}`).join(' AND '),
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-          ],
-        }),
-      ),
-    );
-  }
+/** A subscription item of a connection in the room now: not a marker of a left room. */
+function isSubscribed(item: Record<string, unknown>): item is Record<string, unknown> & { connectionId: string } {
+  return item[entityNameAttribute] === entityNames.subscription && typeof item['connectionId'] === 'string' && item[membershipAttributes.leftAt] === undefined;
 }
 
 /** The order item's keys on gsi1: its own partition there, never a connection's (`c#…`). */
@@ -153,12 +139,4 @@ function roomIndexKey(topic: string): Record<':pk' | ':sk', string> {
 
 function roomKey(topic: string): Record<string, string> {
   return { [partitionKey]: `${keyPrefix.topic}${topic}`, [sortKey]: joinOrderSortKey };
-}
-
-async function ignoringConditionFailure(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
 }

@@ -1,6 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Entity, Service } from 'electrodb';
-import { entityNames, tableDefinition } from './table.js';
+import { membershipAttributes } from './subscription-item.js';
+import { entityNames, keyPrefix, tableDefinition } from './table.js';
+
+export { keyPrefix } from './table.js';
 
 const { partitionKey, sortKey, reverseIndex, timeToLiveAttribute } = tableDefinition;
 
@@ -13,8 +16,10 @@ const { partitionKey, sortKey, reverseIndex, timeToLiveAttribute } = tableDefini
  *
  * The prefixes keep a topic from ever naming the same partition as a connection.
  * Both items of a connection share gsi1pk, so one Query on gsi1 returns all of them.
+ *
+ * Subscriptions are written by DynamoSubscriptionStore with conditional updates (the order
+ * of a connection's changes: src/store/subscription-item.ts); ElectroDB reads them.
  */
-export const keyPrefix = { connection: 'c#', topic: 't#' } as const;
 const connectionMarker = 'connection';
 
 const service = 'signaling';
@@ -52,10 +57,13 @@ function createSubscriptionEntity() {
     attributes: {
       topic: { type: 'string', required: true },
       connectionId: { type: 'string', required: true },
-      subscribedAt: { type: 'number', required: true },
       [timeToLiveAttribute]: { type: 'number', required: true },
+      [membershipAttributes.changedAt]: { type: 'number' },
+      [membershipAttributes.joinedAt]: { type: 'number' },
+      [membershipAttributes.leftAt]: { type: 'number' },
       /** The y-webrtc peer id the connection signs its publishes in this room with (`data.from`). */
-      peerId: { type: 'string' },
+      [membershipAttributes.peerId]: { type: 'string' },
+      [membershipAttributes.peerIdAt]: { type: 'number' },
     },
     indexes: {
       byTopic: {

@@ -11,6 +11,9 @@ export const tableDefinition = {
   streamViewType: 'OLD_IMAGE',
 } as const;
 
+/** Key prefixes: they keep a topic from ever naming the same partition as a connection. */
+export const keyPrefix = { connection: 'c#', topic: 't#' } as const;
+
 /** ElectroDB writes the entity name of every item into this attribute. */
 export const entityNameAttribute = '__edb_e__';
 

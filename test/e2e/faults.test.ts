@@ -166,17 +166,18 @@ async function subscribeRounds(peers: readonly Peer[], pool: readonly string[], 
     });
     for (const frames of await barriers(peers)) expect(frames, 'nothing arrives while nobody publishes').toEqual([]);
     const failedPeers = failedMessagesSince(mark);
+    const stored = new Set(await poolSubscriptions(pool));
     for (const { peer, unsubscribe, topics } of actions) {
-      if (failedPeers.has(peer.connectionId)) {
-        failed++;
-        continue;
-      }
+      const failedHere = failedPeers.has(peer.connectionId);
+      if (failedHere) failed++;
       for (const topic of topics) {
-        if (unsubscribe) peer.topics.delete(topic);
-        else peer.topics.add(topic);
+        // Each room of a frame is its own conditional write: in a frame that failed, some rooms may have changed as asked.
+        const inRoom = failedHere ? stored.has(`${topic} ${peer.connectionId}`) : !unsubscribe;
+        if (inRoom) peer.topics.add(topic);
+        else peer.topics.delete(topic);
       }
     }
-    // A failed (un)subscribe changed nothing, one that succeeded changed everything it asked.
+    // A failed (un)subscribe changed only rooms it asked for, one that succeeded everything it asked; nothing else changed.
     expect(await poolSubscriptions(pool)).toEqual(modelSubscriptions(peers));
   }
   return failed;
@@ -209,7 +210,7 @@ describe('DynamoDB throttling and server errors', () => {
     await drainToEmpty('after the refused connects');
   });
 
-  it('subscribes and unsubscribes: a failed one changes nothing, one that succeeded everything it asked', async () => {
+  it('subscribes and unsubscribes: a failed one changes nothing but the rooms it asked for, one that succeeded everything it asked', async () => {
     const pool = ['sub-0', 'sub-1', 'sub-2', 'sub-3', 'sub-4'];
     const peers = await Promise.all(Array.from({ length: 8 }, (_, n) => Peer.join(`a${n}`)));
     failOneInSeven();
@@ -220,7 +221,6 @@ describe('DynamoDB throttling and server errors', () => {
 
     expect(failedSubscribes).toBeGreaterThan(0);
     expect(stats.attempts, 'the SDK retried').toBeGreaterThan(stats.calls);
-    expect(stats.unprocessedCalls, 'batch writes handed back unprocessed').toBeGreaterThan(0);
     expect(expectAnsweredAndCounted(metricMark, logMark).every(({ message }) => message === 'could not handle the message')).toBe(true);
     expect(peers.every((peer) => !peer.client.received.some(isError))).toBe(true);
     await Promise.all(peers.map((peer) => peer.client.close()));
@@ -463,9 +463,10 @@ function barriers(peers: readonly Peer[]): Promise<unknown[][]> {
   return Promise.all(peers.map((peer) => peer.barrier()));
 }
 
-/** `topic connection` of every subscription to one of `topics`, from the table. */
+/** `topic connection` of every subscription to one of `topics`, from the table (markers of left rooms left out). */
 async function poolSubscriptions(topics: readonly string[]): Promise<string[]> {
   return (await connectionItems(runtime))
+    .filter((item) => item['leftAt'] === undefined)
     .map((item) => [(item['topic'] as { S?: string } | undefined)?.S, (item['connectionId'] as { S: string }).S] as const)
     .filter(([topic]) => topic !== undefined && topics.includes(topic))
     .map(([topic, connectionId]) => `${topic} ${connectionId}`)

@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { tableDefinition } from '../../src/store/table.js';
-import { CommandCounter } from '../../src/tools/command-counter.js';
+import { CommandCounter, type CapacityReading } from '../../src/tools/command-counter.js';
 import { allItems, connectWithId, eventually, startTestRuntime } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 
@@ -11,8 +11,9 @@ let counter: CommandCounter;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  // The handlers' own client: every DynamoDB request the product makes goes through it.
-  counter = new CommandCounter(runtime.dependencies.dynamoDb);
+  // The handlers' own client: every DynamoDB request the product makes goes through it, with
+  // the capacity DynamoDB Local says it consumed.
+  counter = new CommandCounter(runtime.dependencies.dynamoDb, { consumedCapacity: true });
 });
 afterAll(() => runtime?.stop());
 
@@ -51,11 +52,13 @@ describe('DynamoDB requests', () => {
     await eventually(onlyOrdersLeft, 20_000, 'no connection or subscription left');
 
     expect(counter.get('QueryCommand')).toBeGreaterThan(40);
-    expect(counter.get('BatchWriteItemCommand')).toBeGreaterThan(40);
+    // One conditional update per subscription and place; the cleanup deletes 30 per connection in 2 batches.
+    expect(counter.get('UpdateItemCommand')).toBeGreaterThan(600);
+    expect(counter.get('BatchWriteItemCommand')).toBeGreaterThanOrEqual(40);
     expect(counter.get('ScanCommand')).toBe(0);
   });
 
-  it('costs one Query per publish, one Query, one batch and one place per subscribe, and one delete plus one Query and one batch per 25 subscriptions per disconnect', async () => {
+  it('costs one Query per publish, one Query, one update and one place per subscribe, and one delete plus one Query and one batch per 25 subscriptions per disconnect', async () => {
     const receivers = await Promise.all(Array.from({ length: 10 }, () => TestClient.connect(runtime.url)));
     for (const receiver of receivers) receiver.send({ type: 'subscribe', topics: ['fan-out'] });
     // The previous test's cleanup may still be draining through DynamoDB Local.
@@ -72,15 +75,15 @@ describe('DynamoDB requests', () => {
     await Promise.all(receivers.map((receiver) => receiver.next()));
     expect(counter.snapshot()).toEqual({ QueryCommand: 1 });
 
-    // A newcomer joins as y-webrtc does: subscribe (limit Query on gsi1, the batch, its place),
-    // then announce (one Query: it has its place already, frames run in order here; and its
-    // peer id recorded on its subscription).
+    // A newcomer joins as y-webrtc does: subscribe (limit Query on gsi1, the conditional update
+    // of its subscription, its place), then announce (one Query: it has its place already,
+    // frames run in order here; and its peer id recorded on its subscription).
     const newcomer = await TestClient.connect(runtime.url);
     counter.reset();
     newcomer.send({ type: 'subscribe', topics: ['fan-out'] });
     newcomer.send({ type: 'publish', topic: 'fan-out', data: { type: 'announce', from: 'newcomer' } });
     await Promise.all([newcomer, ...receivers].map((client) => client.next()));
-    expect(counter.snapshot()).toEqual({ QueryCommand: 2, BatchWriteItemCommand: 1, UpdateItemCommand: 2 });
+    expect(counter.snapshot()).toEqual({ QueryCommand: 2, UpdateItemCommand: 3 });
 
     const { client: leaving, connectionId } = await connectWithId(runtime);
     const topics = Array.from({ length: 10 }, (_, n) => `leaving-${n}`);
@@ -97,9 +100,58 @@ describe('DynamoDB requests', () => {
     // 10 subscriptions: one batch of up to 25. The places stay for the next announce or TTL.
     expect(counter.snapshot()).toEqual({ DeleteItemCommand: 1, QueryCommand: 1, BatchWriteItemCommand: 1 });
     console.log(
-      `figures: publish to 10 receivers = 1 Query; join (subscribe + announce) = 2 Query + 1 BatchWriteItem + 2 UpdateItem; ` +
+      `figures: publish to 10 receivers = 1 Query; join (subscribe + announce) = 2 Query + 3 UpdateItem; ` +
         `disconnect with 10 subscriptions = 1 DeleteItem + 1 Query + 1 BatchWriteItem; disconnect to last subscription deleted: ${cleanupMs.toFixed(0)} ms`,
     );
     await Promise.all([newcomer, ...receivers].map((client) => client.close()));
+  });
+
+  it('costs, per subscribe, unsubscribe, announce and signal of a y-webrtc peer: requests and capacity units (docs/architecture.md)', async () => {
+    const room = 'per-operation';
+    const members = await Promise.all(Array.from({ length: 3 }, () => connectWithId(runtime)));
+    for (const [index, { client }] of members.entries()) {
+      client.send({ type: 'subscribe', topics: [room] });
+      client.send({ type: 'publish', topic: room, data: { type: 'announce', from: `member-${index}` } });
+    }
+    await Promise.all(members.map(({ client }) => client.next()));
+    const { client: peer, connectionId } = await connectWithId(runtime);
+
+    /** What one frame of the peer cost: its invocation, from the moment the gateway hands it over until it is done. */
+    const costOf = async (frame: object): Promise<CapacityReading> => {
+      await Promise.all(members.map(({ connectionId: id }) => eventually(() => runtime.gateway.framesWaitingOn(id) === 0, 10_000, 'members idle')));
+      // The cleanup of earlier tests' connections goes through the same client.
+      await runtime.poller.drained();
+      const invocation = runtime.gateway.holdNext(({ requestContext }) => requestContext.connectionId === connectionId);
+      peer.send(frame);
+      await invocation.arrived;
+      counter.reset();
+      invocation.release();
+      await invocation.handled;
+      return counter.reading();
+    };
+    const readings: [string, CapacityReading][] = [];
+    readings.push(['subscribe (joins the room)', await costOf({ type: 'subscribe', topics: [room] })]);
+    readings.push(['announce (first; records the peer id)', await costOf({ type: 'publish', topic: room, data: { type: 'announce', from: 'peer' } })]);
+    readings.push(['subscribe (repeated)', await costOf({ type: 'subscribe', topics: [room] })]);
+    readings.push(['announce (repeated)', await costOf({ type: 'publish', topic: room, data: { type: 'announce', from: 'peer' } })]);
+    readings.push(['signal (to a known peer)', await costOf({ type: 'publish', topic: room, data: { type: 'signal', from: 'peer', to: 'member-0', signal: {} } })]);
+    readings.push(['unsubscribe', await costOf({ type: 'unsubscribe', topics: [room] })]);
+    const units = (reading: CapacityReading) => `${reading.readUnits} RCU, ${reading.writeUnits} WCU (gsi1 ${reading.indexWriteUnits})`;
+    console.log(`figures: per operation in a room of 4:\n${readings.map(([name, reading]) => `  ${name}: ${JSON.stringify(reading.byCommand)}; ${units(reading)}`).join('\n')}`);
+
+    const requests = Object.fromEntries(readings.map(([name, reading]) => [name, reading.byCommand]));
+    expect(requests).toEqual({
+      // The topics-per-connection limit (gsi1), the subscription, its place.
+      'subscribe (joins the room)': { Query: 1, UpdateItem: 2 },
+      // The room, read strongly consistently; the peer id recorded on the subscription.
+      'announce (first; records the peer id)': { Query: 1, UpdateItem: 1 },
+      // The limit, and the stamp of the newest change (a conditional update that keeps the rest).
+      'subscribe (repeated)': { Query: 1, UpdateItem: 1 },
+      'announce (repeated)': { Query: 1 },
+      'signal (to a known peer)': { Query: 1 },
+      // The marker of the left room; its place is forgotten by the room's next announce.
+      unsubscribe: { UpdateItem: 1 },
+    });
+    await Promise.all([peer, ...members.map(({ client }) => client)].map((client) => client.close()));
   });
 });

@@ -59,7 +59,7 @@ describe('IAM', () => {
     expect(sorted(grants.disconnect)).toEqual([`dynamodb:DeleteItem ${table}`, ...writeLogs('disconnect')].sort());
   });
 
-  it('message may query the table and gsi1, batch-write, delete, update the join order (with its transaction\'s checks), and POST to the connections of this API and stage', () => {
+  it('message may query the table and gsi1, batch-write, delete, update subscriptions and the join order, and POST to the connections of this API and stage', () => {
     expect(sorted(grants.message)).toEqual(
       [
         `dynamodb:Query ${table}`,
@@ -67,7 +67,6 @@ describe('IAM', () => {
         `dynamodb:BatchWriteItem ${table}`,
         `dynamodb:DeleteItem ${table}`,
         `dynamodb:UpdateItem ${table}`,
-        `dynamodb:ConditionCheckItem ${table}`,
         `execute-api:ManageConnections arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalIdOf(stack.signaling.api)}>/prod/POST/@connections/*`,
         ...writeLogs('message'),
       ].sort(),

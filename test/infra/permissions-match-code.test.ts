@@ -139,7 +139,7 @@ describe('the IAM grants match the calls of the code', () => {
     goneConnections.add(bob);
     const offer = { type: 'publish', topic: 'room', data: { type: 'signal', from: 'a', to: 'b', signal: { type: 'offer' } } };
     expect(await as('message', () => message(webSocketEvent(alice, 'publish', offer)))).toEqual(ok);
-    // Bob's place is left over now (410): an announce forgets it in a transaction.
+    // Bob's place is left over now (410): an announce forgets it.
     const announce = { type: 'publish', topic: 'room', data: { type: 'announce', from: 'a' } };
     expect(await as('message', () => message(webSocketEvent(alice, 'publish', announce)))).toEqual(ok);
     expect(await as('message', () => message(webSocketEvent(alice, 'unsubscribe', { type: 'unsubscribe', topics: ['room'] })))).toEqual(ok);

@@ -39,8 +39,9 @@ describe('StreamPoller', () => {
       },
     });
     for (const id of ['c1', 'c2', 'c3', 'c4']) {
-      await table.store.putConnection({ connectionId: id, connectedAt: Date.now() });
-      await table.store.subscribe(id, Date.now(), ['topic']);
+      const connectedAt = Date.now();
+      await table.store.putConnection({ connectionId: id, connectedAt });
+      await table.store.subscribe({ connectionId: id, connectedAt, at: connectedAt }, ['topic']);
     }
     for (const id of ['c1', 'c2', 'c3', 'c4']) await table.store.deleteConnection(id);
     poller.start();

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { announceReceivers, leftoverPlaces } from '../../src/signaling/join-order.js';
+import { announceReceivers, leftoverPlaces, placeOf } from '../../src/signaling/join-order.js';
 import type { RoomView } from '../../src/signaling/ports.js';
 
+/** A room whose subscribers all joined at 1 and whose places were all given to those memberships. */
 const room = (subscribers: string[], places: Record<string, number>): RoomView => ({
   subscribers,
   peerIds: new Map(),
-  places: new Map(Object.entries(places)),
+  joinedAt: new Map(subscribers.map((id) => [id, 1])),
+  places: new Map(Object.entries(places).map(([id, place]) => [id, { place, joinedAt: 1 }])),
 });
 
 describe('the join order rule', () => {
@@ -45,7 +47,20 @@ describe('the join order rule', () => {
   it('leaves out places without a subscription, and reports them as leftovers', () => {
     const view = room(['a', 'c'], { a: 1, gone: 2, c: 3 });
     expect(announceReceivers(view, 'c')).toEqual(['a', 'c']);
-    expect([...leftoverPlaces(view)]).toEqual([['gone', 2]]);
+    expect([...leftoverPlaces(view)]).toEqual([['gone', { place: 2, joinedAt: 1 }]]);
     expect(leftoverPlaces(room(['a'], { a: 1 })).size).toBe(0);
+  });
+
+  it('counts a place only for the membership it was given to: one that left and came back is a newcomer', () => {
+    const back: RoomView = { ...room(['a', 'b', 'c'], { a: 1, b: 2, c: 3 }), joinedAt: new Map([['a', 1], ['b', 5], ['c', 1]]) };
+    // b left and came back (joined at 5); its place 2 was given to its membership of 1, and it has none yet.
+    expect(placeOf(back, 'b')).toBeUndefined();
+    expect(announceReceivers(back, 'c')).toEqual(['a', 'c']);
+    expect(announceReceivers(back, 'b')).toEqual([]);
+    expect([...leftoverPlaces(back)]).toEqual([['b', { place: 2, joinedAt: 1 }]]);
+    // Once its new place is written, it is ordered after everyone who joined before it came back.
+    const placed: RoomView = { ...back, places: new Map([...back.places, ['b', { place: 4, joinedAt: 5 }]]) };
+    expect(announceReceivers(placed, 'b')).toEqual(['a', 'b', 'c']);
+    expect(leftoverPlaces(placed).size).toBe(0);
   });
 });

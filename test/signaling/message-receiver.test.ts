@@ -29,18 +29,18 @@ const subscribe = (...topics: string[]) => JSON.stringify({ type: 'subscribe', t
 describe('receiveMessage limits', () => {
   it('refuses a subscribe that would pass the topics per connection, counting re-subscribes once', async () => {
     const deps = dependencies({ maxTopicsPerConnection: 3 });
-    const from = { connectionId: 'limited', connectedAt: Date.now() };
+    const from = { connectionId: 'limited', connectedAt: Date.now(), receivedAt: Date.now() };
     expect(await receiveMessage(from, subscribe('a', 'b'), deps)).toMatchObject({ ok: true });
     expect(await receiveMessage(from, subscribe('a', 'b', 'c'), deps)).toMatchObject({ ok: true });
     expect(await receiveMessage(from, subscribe('a', 'b', 'c'), deps)).toMatchObject({ ok: true });
     expect(await receiveMessage(from, subscribe('d'), deps)).toMatchObject({ ok: false, reason: 'too-many-subscriptions' });
-    expect((await table.store.topicsOf('limited')).sort()).toEqual(['a', 'b', 'c']);
+    expect((await table.store.roomsOf('limited')).map((room) => room.topic).sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('refuses publishes past the burst without sending them', async () => {
     const deps = dependencies({ publishBurst: 2, publishesPerSecond: 1 });
-    const from = { connectionId: 'chatty', connectedAt: Date.now() };
-    await receiveMessage({ connectionId: 'listener', connectedAt: Date.now() }, subscribe('rate'), deps);
+    const from = { connectionId: 'chatty', connectedAt: Date.now(), receivedAt: Date.now() };
+    await receiveMessage({ connectionId: 'listener', connectedAt: Date.now(), receivedAt: Date.now() }, subscribe('rate'), deps);
     sent.length = 0;
     const publish = JSON.stringify({ type: 'publish', topic: 'rate' });
     const outcomes = [];
@@ -51,10 +51,10 @@ describe('receiveMessage limits', () => {
 
   it('keeps a connection to its rooms', async () => {
     const deps = dependencies();
-    const from = { connectionId: 'scoped', connectedAt: Date.now(), scope: scopeFromClaim(['mine', 'team/*']) };
+    const from = { connectionId: 'scoped', connectedAt: Date.now(), receivedAt: Date.now(), scope: scopeFromClaim(['mine', 'team/*']) };
     expect(await receiveMessage(from, subscribe('mine', 'team/x'), deps)).toMatchObject({ ok: true });
     expect(await receiveMessage(from, subscribe('mine', 'theirs'), deps)).toMatchObject({ ok: false, reason: 'forbidden-topic' });
     expect(await receiveMessage(from, JSON.stringify({ type: 'publish', topic: 'theirs' }), deps)).toMatchObject({ ok: false, reason: 'forbidden-topic' });
-    expect((await table.store.topicsOf('scoped')).sort()).toEqual(['mine', 'team/x']);
+    expect((await table.store.roomsOf('scoped')).map((room) => room.topic).sort()).toEqual(['mine', 'team/x']);
   });
 });

@@ -5,7 +5,6 @@ import { defaultLimits, type Limits } from '../../src/config/limits.js';
 import { ensureTable } from '../../src/local/create-table.js';
 import { DynamoJoinOrder } from '../../src/store/dynamo-join-order.js';
 import { DynamoSubscriptionStore } from '../../src/store/dynamo-subscription-store.js';
-import { createSignalingService } from '../../src/store/entities.js';
 import { localDynamoDbConfig } from './dynamodb.js';
 
 export interface TestTable {
@@ -22,12 +21,11 @@ export async function createTestTable(limits: Limits = defaultLimits): Promise<T
   const tableName = `test-${randomUUID()}`;
   const streamArn = await ensureTable(client, tableName);
   const documents = DynamoDBDocumentClient.from(client);
-  const service = createSignalingService(documents, tableName);
   return {
     client,
     tableName,
     streamArn,
-    store: new DynamoSubscriptionStore(service, limits),
+    store: new DynamoSubscriptionStore(documents, tableName, limits),
     joinOrder: new DynamoJoinOrder(documents, tableName, limits),
   };
 }

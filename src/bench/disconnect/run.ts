@@ -74,8 +74,9 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
   const suffix = randomUUID().slice(0, 8);
   const ourTable = `bench-ours-${suffix}`;
   await ensureTable(client, ourTable);
-  const service = createSignalingService(DynamoDBDocumentClient.from(client), ourTable);
-  const ours = new DynamoSubscriptionStore(service, defaultLimits);
+  const documents = DynamoDBDocumentClient.from(client);
+  const service = createSignalingService(documents, ourTable);
+  const ours = new DynamoSubscriptionStore(documents, ourTable, defaultLimits);
   const predecessor = new PredecessorStore(client, `bench-predecessor-${suffix}`);
   await predecessor.createTable();
   const meter = new CommandCounter(client, { consumedCapacity: true });
@@ -95,8 +96,9 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
         const predecessorRuns: Run[] = [];
         for (let repetition = 0; repetition < options.repetitions; repetition++) {
           const connectionId = `leaver-${tableSize}-${topics}-${repetition}`;
-          await ours.putConnection({ connectionId, connectedAt: Date.now() });
-          await ours.subscribe(connectionId, Date.now(), joined);
+          const connectedAt = Date.now();
+          await ours.putConnection({ connectionId, connectedAt });
+          await ours.subscribe({ connectionId, connectedAt, at: connectedAt }, joined);
           ourRuns.push(
             await measure(meter, async () => {
               await ours.deleteConnection(connectionId);
@@ -157,7 +159,8 @@ async function seedOurs(service: SignalingService, from: number, to: number, roo
   for (let start = from; start < to; start += chunk) {
     const items = [];
     for (let edge = start; edge < Math.min(to, start + chunk); edge++) {
-      items.push({ topic: roomOf(edge), connectionId: peerOf(edge), subscribedAt: connectedAt, expiresAt });
+      // As a subscribe leaves them (DynamoSubscriptionStore.subscribe), written in bulk.
+      items.push({ topic: roomOf(edge), connectionId: peerOf(edge), joinedAt: connectedAt, changedAt: connectedAt, expiresAt });
     }
     const { unprocessed } = await service.entities.subscription.put(items).go({ concurrency: 8 });
     if (unprocessed.length > 0) throw new Error(`seeding left ${unprocessed.length} items unprocessed`);

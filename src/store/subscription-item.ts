@@ -1,0 +1,49 @@
+import { entityNameAttribute, entityNames, keyPrefix, tableDefinition } from './table.js';
+
+const { partitionKey, sortKey, reverseIndex } = tableDefinition;
+
+/**
+ * The attributes of a subscription item (a connection's membership in a room) that decide
+ * the order of its changes (docs/architecture.md, "Membership order"). All times are the
+ * gateway's `requestTimeEpoch` of the frame that made the change, in epoch milliseconds.
+ */
+export const membershipAttributes = {
+  /** The newest change applied: a change with an older stamp changes nothing. */
+  changedAt: 'changedAt',
+  /** When the connection joined the room: present while it is in the room, removed when it leaves. */
+  joinedAt: 'joinedAt',
+  /** Present on a marker of a left room: the subscription item kept so a late subscribe cannot undo the leave. */
+  leftAt: 'leftAt',
+  peerId: 'peerId',
+  /** The stamp of the publish that recorded `peerId`. */
+  peerIdAt: 'peerIdAt',
+} as const;
+
+/** ElectroDB's version attribute: items written outside ElectroDB carry it too, so its reads own them. */
+const entityVersionAttribute = '__edb_v__';
+const entityVersion = '1';
+
+export function subscriptionKey(topic: string, connectionId: string): Record<string, string> {
+  return { [partitionKey]: `${keyPrefix.topic}${topic}`, [sortKey]: `${keyPrefix.connection}${connectionId}` };
+}
+
+/** Everything but the key that a subscription item carries whatever its state: gsi1 keys, identity, expiry. */
+export function subscriptionIdentity(topic: string, connectionId: string, expiresAt: number): Record<string, string | number> {
+  return {
+    [reverseIndex.partitionKey]: `${keyPrefix.connection}${connectionId}`,
+    [reverseIndex.sortKey]: `${keyPrefix.topic}${topic}`,
+    [entityNameAttribute]: entityNames.subscription,
+    [entityVersionAttribute]: entityVersion,
+    [tableDefinition.timeToLiveAttribute]: expiresAt,
+    topic,
+    connectionId,
+  };
+}
+
+/** A number attribute of an item as the document client returns it, or as a raw AttributeValue (error items are not unmarshalled). */
+export function numberAttribute(item: Record<string, unknown> | undefined, name: string): number | undefined {
+  const value = item?.[name];
+  if (typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { N?: unknown }).N === 'string') return Number((value as { N: string }).N);
+  return undefined;
+}
