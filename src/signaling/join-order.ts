@@ -1,14 +1,15 @@
 import type { Place, RoomView } from './ports.js';
 
 /**
- * A connection's place in the room, if it belongs to the connection's current membership. A
- * place of an earlier membership (the connection left, and perhaps came back) counts for
- * nothing: a rejoin takes a new place at the end, as a newcomer would.
+ * A connection's place in the room, if it belongs to the connection's current membership: it
+ * was given when that membership had begun (a late subscribe may move the beginning back,
+ * never past a leave). A place of an earlier membership (the connection left, and perhaps
+ * came back) counts for nothing: a rejoin takes a new place at the end, as a newcomer would.
  */
 export function placeOf(room: RoomView, connectionId: string): number | undefined {
   const place = room.places.get(connectionId);
   const joinedAt = room.joinedAt.get(connectionId);
-  return place !== undefined && joinedAt !== undefined && place.joinedAt === joinedAt ? place.place : undefined;
+  return place !== undefined && joinedAt !== undefined && place.joinedAt >= joinedAt ? place.place : undefined;
 }
 
 /**

@@ -95,7 +95,7 @@ async function publishFrom(change: MembershipChange, message: PublishMessage, de
   const read: RoomMembers | RoomView = joinOrder ? await joinOrder.room(message.topic) : await store.membersOf(message.topic);
   const prepared = await writeBeforeFanOut(message, change, read, { ...dependencies, recordsPeerIds: signalDelivery === 'peer' });
   if (!prepared.ok) return prepared;
-  const audience = audienceOf(message, change.connectionId, prepared.room, { signalDelivery });
+  const audience = audienceOf(message, change, prepared.room, { signalDelivery });
   const report = await publish(message, audience, sender, limits.fanOutConcurrency);
   const failedWrites = await writeAfterFanOut(message.topic, prepared.room, report, dependencies);
   return {

@@ -36,6 +36,12 @@ export interface Membership {
   readonly joinedAt: number | undefined;
 }
 
+/** A membership an unsubscribe found renewed by a newer subscribe: new, joined at the leave. */
+export interface Rejoined {
+  readonly topic: string;
+  readonly joinedAt: number;
+}
+
 /** A room of a connection, as its cleanup finds it: every item, markers of left rooms too. */
 export interface ConnectionRoom {
   readonly topic: string;
@@ -56,9 +62,11 @@ export interface SubscriptionStore {
   /**
    * Takes the connection out of each room, unless a change as new or newer has been applied
    * there: leaves a marker (the subscription item, marked left) that a late subscribe cannot
-   * undo, and that expires with the connection.
+   * undo, and that expires with the connection. Where a newer subscribe has already renewed
+   * a membership older than this leave, the connection left and came back: that membership
+   * becomes a new one, returned so that it gets a new place.
    */
-  unsubscribe(change: MembershipChange, topics: readonly string[]): Promise<void>;
+  unsubscribe(change: MembershipChange, topics: readonly string[]): Promise<Rejoined[]>;
   /** Deletes subscriptions and markers outright: for connections that have ended (cleanup, 410). */
   removeSubscriptions(connectionId: string, topics: readonly string[]): Promise<void>;
   /** Who is subscribed to the topic, expired subscriptions and markers left out, with their peer ids. */
@@ -102,6 +110,8 @@ export interface Place {
  */
 export interface RoomView extends RoomMembers {
   readonly places: ReadonlyMap<string, Place>;
+  /** The stamp of the newest change applied to each subscriber's membership (`MembershipChange.at`). */
+  readonly changedAt: ReadonlyMap<string, number>;
 }
 
 /** The join order of each room: one DynamoDB item per room, written with conditions only. */

@@ -1,6 +1,7 @@
 import { isAnnounce } from '../protocol/announce.js';
 import type { PublishMessage } from '../protocol/messages.js';
 import type { Rejection } from '../protocol/rejection.js';
+import { isOlderThanMembership } from './audience.js';
 import { leftoverPlaces, placeOf } from './join-order.js';
 import { signerOf } from './peer-routing.js';
 import type { MembershipChange, RoomMembers, RoomView } from './ports.js';
@@ -10,9 +11,11 @@ import { subscribe, type SubscribeDependencies } from './subscribe.js';
 /**
  * Every write a publish causes, here and nowhere else, in this order:
  *
- * 1. Before the fan-out, an announce whose sender has no place of its current membership
- *    joins the room: the subscribe it implies (stamped with the announce's arrival, so a
- *    newer unsubscribe still wins), then the place, then the room is read again.
+ * 1. Before the fan-out, the subscribe an announce implies, stamped with the announce's
+ *    arrival (so a newer unsubscribe still wins, and an older one cannot undo it), unless a
+ *    change as new is already applied (y-webrtc's own subscribe, sent in the same tick);
+ *    then, if its sender has no place of its current membership, the place; and if either
+ *    changed the room, the room is read again.
  * 2. Before the fan-out, the sender's peer id is recorded on its subscription (directed
  *    signals), so that whoever hears of it through this publish can address a reply to it.
  * 3. After the fan-out, receivers API Gateway no longer knows (410) are removed, and places
@@ -41,12 +44,12 @@ export async function writeBeforeFanOut(
   dependencies: PublishWriteDependencies,
 ): Promise<Prepared | Rejection> {
   let room = read;
-  if (joinsByAnnouncing(message, sender.connectionId, room)) {
-    const joined = await joinByAnnouncing(message.topic, sender, dependencies);
+  if (subscribesByAnnouncing(message, sender, room)) {
+    const joined = await subscribeByAnnouncing(message.topic, sender, room, dependencies);
     if (!joined.ok) return joined;
-    if (joined.wrote) room = await dependencies.joinOrder!.room(message.topic);
+    if (joined.changedRoom) room = await dependencies.joinOrder!.room(message.topic);
   }
-  const peerId = dependencies.recordsPeerIds ? peerIdToRecord(message, sender.connectionId, room) : undefined;
+  const peerId = dependencies.recordsPeerIds ? peerIdToRecord(message, sender, room) : undefined;
   if (peerId === undefined) return { ok: true, room };
   // Not recorded is safe: signals to this peer then reach the whole room. The publish goes out either way.
   const unrecordedPeerId = await dependencies.store.recordPeerId(message.topic, sender.connectionId, peerId, sender.at).then(
@@ -69,29 +72,48 @@ export async function writeAfterFanOut(topic: string, room: RoomMembers | RoomVi
 }
 
 /**
- * y-webrtc subscribes to a room before it announces there, in the same tick. On AWS the two
+ * An announce implies a subscribe, which must obey the order of the connection's frames like
+ * any other: it is written unless the room shows a change of this membership at least as new.
+ * y-webrtc subscribes to a room before it announces there, in the same tick, so its own
+ * subscribe usually carries the same stamp and the announce writes nothing. On AWS the two
  * frames are separate invocations and the subscribe may not have run yet, or not placed the
  * connection yet: the announce then joins the room itself, so it has a place to be ordered by.
+ * An announce older than the membership it finds (a later subscribe ran first) may be the
+ * frame that began it (see `DynamoSubscriptionStore.subscribe`).
  */
-function joinsByAnnouncing(message: PublishMessage, sender: string, room: RoomMembers | RoomView): room is RoomView {
-  return 'places' in room && isAnnounce(message) && placeOf(room, sender) === undefined;
+function subscribesByAnnouncing(message: PublishMessage, sender: MembershipChange, room: RoomMembers | RoomView): room is RoomView {
+  if (!('places' in room) || !isAnnounce(message)) return false;
+  const changedAt = room.changedAt.get(sender.connectionId);
+  return changedAt === undefined || changedAt < sender.at || placeOf(room, sender.connectionId) === undefined || isOlderThanMembership(sender, room);
 }
 
-async function joinByAnnouncing(topic: string, sender: MembershipChange, dependencies: SubscribeDependencies): Promise<Rejection | { ok: true; wrote: boolean }> {
-  const subscribed = await subscribe(sender, [topic], dependencies);
+async function subscribeByAnnouncing(
+  topic: string,
+  sender: MembershipChange,
+  room: RoomView,
+  dependencies: SubscribeDependencies,
+): Promise<Rejection | { ok: true; changedRoom: boolean }> {
+  const { connectionId } = sender;
+  // In the room already: no room is added, so the topics-per-connection limit needs no read.
+  const inRoom = room.subscribers.includes(connectionId);
+  const subscribed = inRoom ? { ok: true as const, memberships: await dependencies.store.subscribe(sender, [topic]), unplaced: [] } : await subscribe(sender, [topic], dependencies);
   if (!subscribed.ok) return subscribed;
   const [membership] = subscribed.memberships;
   // A newer unsubscribe stands: the announce is older than the leave, and changes nothing.
-  if (!membership?.subscribed || membership.joinedAt === undefined) return { ok: true, wrote: false };
-  // Joined here, subscribe placed it; else its own subscribe frame may have written the
-  // subscription and not yet the place. The place is conditional: written once per membership.
-  if (!membership.joined || subscribed.unplaced.length > 0) await dependencies.joinOrder!.place(topic, sender.connectionId, membership.joinedAt);
-  return { ok: true, wrote: true };
+  if (!membership?.subscribed || membership.joinedAt === undefined) return { ok: true, changedRoom: false };
+  // A membership this announce began was placed by `subscribe` (unless that failed); any
+  // other may lack a place of its own yet: its own subscribe frame may have written the
+  // subscription and not yet the place. Places are written once per membership.
+  const placedBySubscribe = !inRoom && membership.joined && subscribed.unplaced.length === 0;
+  const placed = room.places.get(connectionId);
+  const needsPlace = !placedBySubscribe && (membership.joined || placed === undefined || placed.joinedAt < membership.joinedAt);
+  if (needsPlace) await dependencies.joinOrder!.place(topic, connectionId, membership.joinedAt);
+  return { ok: true, changedRoom: membership.joined || needsPlace || membership.joinedAt !== room.joinedAt.get(connectionId) };
 }
 
-/** The peer id to record: the publish is signed, its sender subscribed, and the room has another (or none) for it. */
-function peerIdToRecord(message: PublishMessage, sender: string, room: RoomMembers): string | undefined {
+/** The peer id to record: the publish is signed, by a subscriber, not before its membership began, and the room has another (or none) for it. */
+function peerIdToRecord(message: PublishMessage, sender: MembershipChange, room: RoomMembers): string | undefined {
   const signer = signerOf(message);
-  if (signer === undefined || !room.subscribers.includes(sender)) return undefined;
-  return room.peerIds.get(sender)?.peerId === signer ? undefined : signer;
+  if (signer === undefined || !room.subscribers.includes(sender.connectionId) || isOlderThanMembership(sender, room)) return undefined;
+  return room.peerIds.get(sender.connectionId)?.peerId === signer ? undefined : signer;
 }

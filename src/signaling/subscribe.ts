@@ -45,8 +45,11 @@ export async function subscribe(
 /**
  * Leaves rooms, in the order of the connection's frames: the subscription becomes a marker
  * that a late subscribe (an older frame, run late) cannot undo. The place in the join order
- * ends with the membership (see `placeOf`); the next announce in the room forgets it.
+ * ends with the membership (see `placeOf`); the next publish in the room forgets it. A
+ * membership that a newer subscribe renewed before this leave ran is a new one now, and
+ * joins at the end of the order, as it would have had the frames run in order.
  */
-export async function unsubscribe(change: MembershipChange, topics: readonly string[], { store }: Pick<SubscribeDependencies, 'store'>): Promise<void> {
-  await store.unsubscribe(change, topics);
+export async function unsubscribe(change: MembershipChange, topics: readonly string[], { store, joinOrder }: Pick<SubscribeDependencies, 'store' | 'joinOrder'>): Promise<void> {
+  const rejoined = await store.unsubscribe(change, topics);
+  if (joinOrder) await Promise.all(rejoined.map(({ topic, joinedAt }) => joinOrder.place(topic, change.connectionId, joinedAt)));
 }

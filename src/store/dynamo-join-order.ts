@@ -41,6 +41,7 @@ export class DynamoJoinOrder implements JoinOrderStore {
     const subscribers: string[] = [];
     const peerIds = new Map<string, RecordedPeerId>();
     const joinedAt = new Map<string, number>();
+    const changedAt = new Map<string, number>();
     const places = new Map<string, Place>();
     const now = nowInSeconds();
     let start: Record<string, unknown> | undefined;
@@ -67,15 +68,16 @@ export class DynamoJoinOrder implements JoinOrderStore {
         } else if (isSubscribed(item)) {
           const connectionId = item['connectionId'];
           subscribers.push(connectionId);
-          const joined = item[membershipAttributes.joinedAt];
-          if (typeof joined === 'number') joinedAt.set(connectionId, joined);
+          joinedAt.set(connectionId, item[membershipAttributes.joinedAt] as number);
+          const changed = item[membershipAttributes.changedAt];
+          if (typeof changed === 'number') changedAt.set(connectionId, changed);
           const peerId = item[membershipAttributes.peerId];
           if (typeof peerId === 'string') peerIds.set(connectionId, { peerId, at: Number(item[membershipAttributes.peerIdAt] ?? 0) });
         }
       }
       start = page.LastEvaluatedKey;
     } while (start);
-    return { subscribers, peerIds, joinedAt, places };
+    return { subscribers, peerIds, joinedAt, changedAt, places };
   }
 
   async place(topic: string, connectionId: string, joinedAt: number): Promise<void> {
@@ -127,9 +129,9 @@ export class DynamoJoinOrder implements JoinOrderStore {
   }
 }
 
-/** A subscription item of a connection in the room now: not a marker of a left room. */
+/** A subscription item of a connection in the room now (it has a `joinedAt`): not a marker of a left room. */
 function isSubscribed(item: Record<string, unknown>): item is Record<string, unknown> & { connectionId: string } {
-  return item[entityNameAttribute] === entityNames.subscription && typeof item['connectionId'] === 'string' && item[membershipAttributes.leftAt] === undefined;
+  return item[entityNameAttribute] === entityNames.subscription && typeof item['connectionId'] === 'string' && typeof item[membershipAttributes.joinedAt] === 'number';
 }
 
 /** The order item's keys on gsi1: its own partition there, never a connection's (`c#…`). */

@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
-import type { ConnectionRoom, Membership, MembershipChange, NewConnection, RoomMembers, SubscriptionStore } from '../signaling/ports.js';
+import type { ConnectionRoom, Membership, MembershipChange, NewConnection, Rejoined, RoomMembers, SubscriptionStore } from '../signaling/ports.js';
 import { untilAllProcessed } from './batch-retry.js';
 import { ignoringConditionFailure, isConditionFailure } from './condition-failure.js';
 import { createSignalingService, type SignalingService } from './entities.js';
@@ -18,14 +18,16 @@ interface SubscriptionKey {
 const namesOf = (...attributes: (keyof typeof m)[]) => Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, m[attribute]]));
 
 /**
- * A subscribe applies unless a newer change stands, or an unsubscribe with the same stamp:
- * on a tie the subscribe wins, whichever ran first (docs/architecture.md, "Membership order").
+ * A subscribe applies unless a newer change stands, or a leave with the same stamp: on a tie
+ * the subscribe wins, whichever ran first (docs/architecture.md, "Membership order").
  */
-const subscribeApplies = `attribute_not_exists(#changedAt) OR #changedAt < :at OR (#changedAt = :at AND attribute_exists(#leftAt))`;
-/** An unsubscribe applies only over older changes. */
+const subscribeApplies = `attribute_not_exists(#changedAt) OR #changedAt < :at OR (#changedAt = :at AND attribute_not_exists(#joinedAt))`;
+/** A leave applies only over older changes. */
 const unsubscribeApplies = `attribute_not_exists(#changedAt) OR #changedAt < :at`;
-/** A peer id is recorded on a subscription it is not older than, over a record not newer than it. */
+/** A peer id is recorded on a membership it is not older than, over a record not newer than it. */
 const peerIdApplies = `#joinedAt <= :at AND (attribute_not_exists(#peerIdAt) OR #peerIdAt <= :at)`;
+/** Rewrites of a membership an overtaken change corrects, each on condition that nothing changed since it was read. */
+const correctionAttempts = 3;
 
 /**
  * The subscription store on one DynamoDB table. No operation scans. Membership changes are
@@ -67,8 +69,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 
   /**
    * One UpdateItem: `joinedAt` is set only where it is missing (a new subscription, or a
-   * marker of a left room, which has none), so a repeated subscribe keeps it, and keeps the
-   * peer id; the old image says whether this subscribe joined.
+   * marker of a left room), so a repeated subscribe keeps it, and keeps the peer id; the old
+   * image says whether this subscribe joined.
    */
   private async subscribeTo(change: MembershipChange, topic: string): Promise<Membership> {
     const identity = this.identityOf(topic, change);
@@ -77,43 +79,124 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET #changedAt = :at, #joinedAt = if_not_exists(#joinedAt, :at), ${identity.assignments} REMOVE #leftAt`,
+          UpdateExpression: `SET #changedAt = :at, #joinedAt = if_not_exists(#joinedAt, :at), ${identity.assignments}`,
           ConditionExpression: subscribeApplies,
-          ExpressionAttributeNames: { ...namesOf('changedAt', 'joinedAt', 'leftAt'), ...identity.names },
+          ExpressionAttributeNames: { ...namesOf('changedAt', 'joinedAt'), ...identity.names },
           ExpressionAttributeValues: { ':at': change.at, ...identity.values },
           ReturnValues: 'ALL_OLD',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const keptSince = before?.[m.leftAt] === undefined ? numberAttribute(before, m.joinedAt) : undefined;
+      const keptSince = numberAttribute(before, m.joinedAt);
       return { topic, subscribed: true, joined: keptSince === undefined, joinedAt: keptSince ?? change.at };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // A newer change stands: the subscription as it is.
-      const current = (error as { Item?: Record<string, unknown> }).Item;
-      const joinedAt = numberAttribute(current, m.joinedAt);
-      return { topic, subscribed: joinedAt !== undefined, joined: false, joinedAt };
+      return this.subscribeOvertaken(change, topic, itemOf(error));
     }
   }
 
-  async unsubscribe(change: MembershipChange, topics: readonly string[]): Promise<void> {
-    await Promise.all(
-      topics.map((topic) => {
-        const identity = this.identityOf(topic, change);
-        return ignoringConditionFailure(
-          this.documents.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: subscriptionKey(topic, change.connectionId),
-              UpdateExpression: `SET #changedAt = :at, #leftAt = :at, ${identity.assignments} REMOVE #joinedAt, #peerId, #peerIdAt`,
-              ConditionExpression: unsubscribeApplies,
-              ExpressionAttributeNames: { ...namesOf('changedAt', 'leftAt', 'joinedAt', 'peerId', 'peerIdAt'), ...identity.names },
-              ExpressionAttributeValues: { ':at': change.at, ...identity.values },
-            }),
-          ),
-        );
-      }),
-    );
+  /**
+   * A newer change of this membership ran before this subscribe. A newer leave stands: the
+   * connection is not in the room. Else it is, and if its membership began after this
+   * subscribe, with no leave known in between, it began at this subscribe: in the order the
+   * frames arrived, this one joined the room and the later ones found it there.
+   */
+  private async subscribeOvertaken(change: MembershipChange, topic: string, current: Record<string, unknown> | undefined, attempts = correctionAttempts): Promise<Membership> {
+    const joinedAt = numberAttribute(current, m.joinedAt);
+    const leftAt = numberAttribute(current, m.leftAt);
+    if (joinedAt === undefined) return { topic, subscribed: false, joined: false, joinedAt: undefined };
+    if (joinedAt <= change.at || (leftAt !== undefined && leftAt > change.at) || attempts === 0) return { topic, subscribed: true, joined: false, joinedAt };
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(topic, change.connectionId),
+          UpdateExpression: 'SET #joinedAt = :at',
+          ConditionExpression: `#joinedAt = :joinedAt AND ${leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt'}`,
+          ExpressionAttributeNames: namesOf('joinedAt', 'leftAt'),
+          ExpressionAttributeValues: { ':at': change.at, ':joinedAt': joinedAt, ...(leftAt === undefined ? {} : { ':leftAt': leftAt }) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { topic, subscribed: true, joined: false, joinedAt: change.at };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.subscribeOvertaken(change, topic, itemOf(error), attempts - 1);
+    }
+  }
+
+  async unsubscribe(change: MembershipChange, topics: readonly string[]): Promise<Rejoined[]> {
+    const rejoined = await Promise.all(topics.map((topic) => this.unsubscribeFrom(change, topic)));
+    return rejoined.filter((membership) => membership !== undefined);
+  }
+
+  private async unsubscribeFrom(change: MembershipChange, topic: string): Promise<Rejoined | undefined> {
+    const identity = this.identityOf(topic, change);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(topic, change.connectionId),
+          UpdateExpression: `SET #changedAt = :at, #leftAt = :at, ${identity.assignments} REMOVE #joinedAt, #peerId, #peerIdAt`,
+          ConditionExpression: unsubscribeApplies,
+          ExpressionAttributeNames: { ...namesOf('changedAt', 'leftAt', 'joinedAt', 'peerId', 'peerIdAt'), ...identity.names },
+          ExpressionAttributeValues: { ':at': change.at, ...identity.values },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.leaveOvertaken(change, topic, itemOf(error));
+    }
+  }
+
+  /**
+   * A newer change of this membership ran before this leave.
+   * - The connection is in the room with a membership that began before the leave: a
+   *   subscribe (or announce) from after the leave renewed it. In the order the frames
+   *   arrived, the connection left and came back, so the membership that stands becomes a new
+   *   one, joined at the leave (a subscribe wins a tie), without a peer id recorded before
+   *   the leave; the caller gives it a new place.
+   * - It began after the leave: the leave is still written down (`leftAt`), so that a late
+   *   subscribe from before it cannot move the beginning back across it.
+   * - A newer leave stands: nothing to do.
+   */
+  private async leaveOvertaken(change: MembershipChange, topic: string, current: Record<string, unknown> | undefined, attempts = correctionAttempts): Promise<Rejoined | undefined> {
+    const joinedAt = numberAttribute(current, m.joinedAt);
+    const leftAt = numberAttribute(current, m.leftAt);
+    if (joinedAt === undefined || attempts === 0) return undefined;
+    const split = joinedAt < change.at;
+    if (!split && leftAt !== undefined && leftAt >= change.at) return undefined;
+    const peerIdAt = numberAttribute(current, m.peerIdAt);
+    const dropPeerId = split && peerIdAt !== undefined && peerIdAt < change.at;
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(topic, change.connectionId),
+          UpdateExpression: `SET ${split ? '#joinedAt = :at, ' : ''}#leftAt = :at${dropPeerId ? ' REMOVE #peerId, #peerIdAt' : ''}`,
+          // Only over the membership as read: a change in between is read again.
+          ConditionExpression: [
+            '#joinedAt = :joinedAt',
+            leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt',
+            peerIdAt === undefined ? 'attribute_not_exists(#peerIdAt)' : '#peerIdAt = :peerIdAt',
+          ].join(' AND '),
+          ExpressionAttributeNames: namesOf('joinedAt', 'leftAt', 'peerIdAt', ...(dropPeerId ? (['peerId'] as const) : [])),
+          ExpressionAttributeValues: {
+            ':at': change.at,
+            ':joinedAt': joinedAt,
+            ...(leftAt === undefined ? {} : { ':leftAt': leftAt }),
+            ...(peerIdAt === undefined ? {} : { ':peerIdAt': peerIdAt }),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return split ? { topic, joinedAt: change.at } : undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return this.leaveOvertaken(change, topic, itemOf(error), attempts - 1);
+    }
   }
 
   async removeSubscriptions(connectionId: string, topics: readonly string[]): Promise<void> {
@@ -131,7 +214,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     const now = nowInSeconds();
     const { data } = await this.subscriptions.query
       .byTopic({ topic })
-      .where(({ expiresAt, leftAt }, { gt, notExists }) => `${gt(expiresAt, now)} AND ${notExists(leftAt)}`)
+      .where(({ expiresAt, joinedAt }, { gt, exists }) => `${gt(expiresAt, now)} AND ${exists(joinedAt)}`)
       .go({ pages: 'all', attributes: ['connectionId', 'peerId', 'peerIdAt', 'joinedAt'] });
     const peerIds = new Map<string, { peerId: string; at: number }>();
     const joinedAt = new Map<string, number>();
@@ -160,8 +243,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async roomsOf(connectionId: string): Promise<ConnectionRoom[]> {
     const { data } = await this.subscriptions.query
       .byConnection({ connectionId })
-      .go({ pages: 'all', attributes: ['topic', 'leftAt'] });
-    return data.map((subscription) => ({ topic: subscription.topic, left: subscription.leftAt !== undefined }));
+      .go({ pages: 'all', attributes: ['topic', 'joinedAt'] });
+    return data.map((subscription) => ({ topic: subscription.topic, left: subscription.joinedAt === undefined }));
   }
 
   /**
@@ -186,4 +269,9 @@ function stillPending<T extends SubscriptionKey>(pending: readonly T[], unproces
 
 function sameSubscription(a: Partial<SubscriptionKey>, b: SubscriptionKey): boolean {
   return a.topic === b.topic && a.connectionId === b.connectionId;
+}
+
+/** The item a failed condition read, as DynamoDB returns it with the error (ReturnValuesOnConditionCheckFailure). */
+function itemOf(error: unknown): Record<string, unknown> | undefined {
+  return (error as { Item?: Record<string, unknown> }).Item;
 }

@@ -8,11 +8,15 @@ const { partitionKey, sortKey, reverseIndex } = tableDefinition;
  * gateway's `requestTimeEpoch` of the frame that made the change, in epoch milliseconds.
  */
 export const membershipAttributes = {
-  /** The newest change applied: a change with an older stamp changes nothing. */
+  /** The newest change applied: a change with an older stamp changes nothing, but see `joinedAt` and `leftAt`. */
   changedAt: 'changedAt',
-  /** When the connection joined the room: present while it is in the room, removed when it leaves. */
+  /**
+   * When the membership began: present while the connection is in the room, removed when it
+   * leaves (the item is then a marker of a left room, kept so a late subscribe cannot undo
+   * the leave). The earliest subscribe known after `leftAt`: a late one moves it back.
+   */
   joinedAt: 'joinedAt',
-  /** Present on a marker of a left room: the subscription item kept so a late subscribe cannot undo the leave. */
+  /** The newest leave known, kept when the connection comes back: no membership reaches back past it. */
   leftAt: 'leftAt',
   peerId: 'peerId',
   /** The stamp of the publish that recorded `peerId`. */

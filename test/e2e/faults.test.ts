@@ -466,7 +466,7 @@ function barriers(peers: readonly Peer[]): Promise<unknown[][]> {
 /** `topic connection` of every subscription to one of `topics`, from the table (markers of left rooms left out). */
 async function poolSubscriptions(topics: readonly string[]): Promise<string[]> {
   return (await connectionItems(runtime))
-    .filter((item) => item['leftAt'] === undefined)
+    .filter((item) => item['joinedAt'] !== undefined)
     .map((item) => [(item['topic'] as { S?: string } | undefined)?.S, (item['connectionId'] as { S: string }).S] as const)
     .filter(([topic]) => topic !== undefined && topics.includes(topic))
     .map(([topic, connectionId]) => `${topic} ${connectionId}`)

@@ -7,6 +7,7 @@ const room = (subscribers: string[], places: Record<string, number>): RoomView =
   subscribers,
   peerIds: new Map(),
   joinedAt: new Map(subscribers.map((id) => [id, 1])),
+  changedAt: new Map(subscribers.map((id) => [id, 1])),
   places: new Map(Object.entries(places).map(([id, place]) => [id, { place, joinedAt: 1 }])),
 });
 

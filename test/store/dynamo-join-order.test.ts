@@ -32,7 +32,7 @@ const placesIn = (room: RoomView) =>
 async function audienceOfPublish(message: PublishMessage, sender: MembershipChange, dependencies: PublishWriteDependencies = deps()) {
   const read = dependencies.joinOrder ? await table.joinOrder.room(message.topic) : await table.store.membersOf(message.topic);
   const prepared = await writeBeforeFanOut(message, sender, read, dependencies);
-  return prepared.ok ? audienceOf(message, sender.connectionId, prepared.room, {}) : prepared;
+  return prepared.ok ? audienceOf(message, sender, prepared.room, {}) : prepared;
 }
 
 describe('DynamoJoinOrder on DynamoDB Local', () => {
@@ -105,7 +105,7 @@ describe('DynamoJoinOrder on DynamoDB Local', () => {
   it('writes no order item when a connection leaves a room that has none', async () => {
     await unsubscribe(who('nobody'), ['no-order'], deps());
     const room = await table.joinOrder.room('no-order');
-    expect(room).toEqual({ subscribers: [], peerIds: new Map(), joinedAt: new Map(), places: new Map() });
+    expect(room).toEqual({ subscribers: [], peerIds: new Map(), joinedAt: new Map(), changedAt: new Map(), places: new Map() });
   });
 });
 
@@ -147,7 +147,7 @@ describe('a publish with the join order', () => {
     await subscribe(who('full'), ['mine'], { ...deps(), limits });
     const refused = await audienceOfPublish(announce('not-mine', 'p'), who('full'), { ...deps(), limits });
     expect(refused).toMatchObject({ ok: false, reason: 'too-many-subscriptions' });
-    expect(await table.joinOrder.room('not-mine')).toEqual({ subscribers: [], peerIds: new Map(), joinedAt: new Map(), places: new Map() });
+    expect(await table.joinOrder.room('not-mine')).toEqual({ subscribers: [], peerIds: new Map(), joinedAt: new Map(), changedAt: new Map(), places: new Map() });
   });
 
   it('with JOIN_ORDER=arrival, sends an announce to every subscriber and writes no place', async () => {

@@ -35,8 +35,8 @@ describe('DynamoSubscriptionStore', () => {
   it('says whether a subscribe joined the room or kept the membership it had, and when that joined', async () => {
     expect(await table.store.subscribe(at('says', 10), ['s'])).toEqual([{ topic: 's', subscribed: true, joined: true, joinedAt: connectedAt + 10 }]);
     expect(await table.store.subscribe(at('says', 20), ['s'])).toEqual([{ topic: 's', subscribed: true, joined: false, joinedAt: connectedAt + 10 }]);
-    // Older than the newest change: nothing changes, and the membership is as it stands.
-    expect(await table.store.subscribe(at('says', 5), ['s'])).toEqual([{ topic: 's', subscribed: true, joined: false, joinedAt: connectedAt + 10 }]);
+    // Older than the newest change, and than the membership: with no leave known in between, the membership began there.
+    expect(await table.store.subscribe(at('says', 5), ['s'])).toEqual([{ topic: 's', subscribed: true, joined: false, joinedAt: connectedAt + 5 }]);
     await table.store.unsubscribe(at('says', 30), ['s']);
     expect(await table.store.subscribe(at('says', 25), ['s'])).toEqual([{ topic: 's', subscribed: false, joined: false, joinedAt: undefined }]);
     expect(await table.store.subscribe(at('says', 40), ['s'])).toEqual([{ topic: 's', subscribed: true, joined: true, joinedAt: connectedAt + 40 }]);
@@ -52,6 +52,23 @@ describe('DynamoSubscriptionStore', () => {
     await table.store.subscribe(at('late', 30), ['r']);
     await table.store.unsubscribe(at('late', 25), ['r']);
     expect(await subscribers('r')).toEqual(['late']);
+  });
+
+  it('splits a membership that a subscribe from after a leave renewed before the leave ran: the connection left and came back', async () => {
+    await table.store.subscribe(at('split', 10), ['sp']);
+    await table.store.recordPeerId('sp', 'split', 'before-the-leave', connectedAt + 15);
+    await table.store.subscribe(at('split', 30), ['sp']);
+    // The leave stamped 20 runs last: the membership of 10 ended there, and one began at 20 at the latest.
+    expect(await table.store.unsubscribe(at('split', 20), ['sp'])).toEqual([{ topic: 'sp', joinedAt: connectedAt + 20 }]);
+    const members = await table.store.membersOf('sp');
+    expect(members.joinedAt.get('split')).toBe(connectedAt + 20);
+    expect(members.peerIds).toEqual(new Map());
+    // A late subscribe from before the leave cannot move the beginning back past it.
+    expect(await table.store.subscribe(at('split', 12), ['sp'])).toEqual([{ topic: 'sp', subscribed: true, joined: false, joinedAt: connectedAt + 20 }]);
+    // A peer id recorded after the leave stays when a leave that is older still runs late.
+    await table.store.recordPeerId('sp', 'split', 'after-the-leave', connectedAt + 25);
+    expect(await table.store.unsubscribe(at('split', 18), ['sp'])).toEqual([]);
+    expect((await table.store.membersOf('sp')).peerIds.get('split')?.peerId).toBe('after-the-leave');
   });
 
   it('lets a subscribe win a tie with an unsubscribe (the same millisecond), whichever runs first', async () => {
