@@ -109,6 +109,7 @@ export class GatewayEmulator {
   private readonly managementApi: ManagementApi;
   private readonly pendingDisconnects = new Set<Promise<void>>();
   private readonly holds: Hold[] = [];
+  private readonly frameObservers = new Set<(event: WebSocketEvent) => void>();
   private readonly stage: string;
   private boundPort: number;
   private closing = false;
@@ -164,6 +165,15 @@ export class GatewayEmulator {
     };
     this.holds.push({ matches: match, arrived, released: new Promise<void>((resolve) => (release = resolve)), handled });
     return frame;
+  }
+
+  /**
+   * Tells `observer` of every frame routed to a function, with the event built for it (and so
+   * the gateway's `requestTimeEpoch`), in the order frames arrive. Returns the unsubscribe.
+   */
+  observeFrames(observer: (event: WebSocketEvent) => void): () => void {
+    this.frameObservers.add(observer);
+    return () => this.frameObservers.delete(observer);
   }
 
   /** Sends to a connection as `POST @connections/{id}` would, without the HTTP round trip. */
@@ -275,6 +285,7 @@ export class GatewayEmulator {
       return;
     }
     const event = messageEvent(this.api, connection, { body, routeKey });
+    for (const observer of this.frameObservers) observer(event);
     connection.waiting++;
     const hold = this.takeHold(event);
     if (hold) {
