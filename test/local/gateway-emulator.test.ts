@@ -27,6 +27,34 @@ async function startGateway(overrides: Partial<GatewayEmulatorOptions> = {}) {
 }
 
 describe('GatewayEmulator', () => {
+  it('holds a frame back out of its connection\'s order until released, even in order, and stamps every frame on arrival', async () => {
+    const { gateway, events } = await startGateway();
+    const observed: WebSocketEvent[] = [];
+    const stopObserving = gateway.observeFrames((event) => observed.push(event));
+    const client = await TestClient.connect(gateway.url);
+    const held = gateway.holdNext(({ requestContext }) => requestContext.routeKey === 'subscribe');
+    client.send({ type: 'subscribe', topics: ['r'] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    client.send({ type: 'unsubscribe', topics: ['r'] });
+    await held.arrived;
+    // The unsubscribe, sent after it, runs first; the held subscribe only once released.
+    await eventually(() => events.some((event) => event.requestContext.routeKey === 'unsubscribe'));
+    expect(events.map((event) => event.requestContext.routeKey)).toEqual(['$connect', 'unsubscribe']);
+    held.release();
+    await held.handled;
+    expect(events.map((event) => event.requestContext.routeKey)).toEqual(['$connect', 'unsubscribe', 'subscribe']);
+    // Stamped when they arrived, in the order they arrived, not when they ran.
+    expect(observed.map((event) => event.requestContext.routeKey)).toEqual(['subscribe', 'unsubscribe']);
+    const [subscribed, unsubscribed] = observed.map((event) => event.requestContext.requestTimeEpoch);
+    expect(subscribed).toBeLessThan(unsubscribed!);
+    expect(events[2]!.requestContext.requestTimeEpoch).toBe(subscribed);
+    stopObserving();
+    client.send({ type: 'subscribe', topics: ['s'] });
+    await eventually(() => events.length === 4);
+    expect(observed).toHaveLength(2);
+    await client.close();
+  });
+
   it('hands the functions events shaped like API Gateway WebSocket proxy events', async () => {
     const { gateway, events } = await startGateway();
     const client = await TestClient.connect(`${gateway.url}/?token=abc&room=x`);
