@@ -38,7 +38,7 @@ const environment = {
   PUBLISH_BURST: '1000000',
 };
 /** Per signal delivery mode: twice in all. */
-const directFrames = 6_000;
+const directFrames = 5_000;
 const socketFrames = 1_000;
 
 const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;

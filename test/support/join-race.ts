@@ -136,7 +136,8 @@ export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: nu
     }, 180_000);
 
     it(`negative control: JOIN_ORDER=arrival fails some of the same trials (glare, stalemate, or an announce that ran before its subscribe)`, async () => {
-      const fast = trials.filter((gap) => gap < clearlyApartMs);
+      // Half the trials of each gap: the reference's rule fails most of them.
+      const fast = trials.filter((gap, index) => gap < clearlyApartMs && index % 2 === 0);
       const results = await inBatches(fast, 8, (gap, index) => joinRace(arrival, `arrival-${gatewayTiming}-${index}`, gap));
       const failed = results.filter((result) => outcomeOf(result) !== 'one-way');
       const byOutcome = new Map<JoinRaceOutcome, number>();
