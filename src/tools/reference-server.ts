@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../local/free-port.js';
@@ -25,7 +26,29 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
       if (chunk.toString().includes('Signaling server running')) resolve();
     });
   });
+  // It prints that line right after calling listen(), before the port is bound (on Node 22 the
+  // first connections were refused): wait until it accepts one.
+  await untilAccepting(port).catch(async (error: unknown) => {
+    await stopProcess(child);
+    throw error;
+  });
   return { url: `ws://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+}
+
+async function untilAccepting(port: number, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    if (Date.now() > deadline) throw new Error(`y-webrtc's server did not accept connections on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** bin/server.js is not among y-webrtc's exports: find it from the package's main entry. */
