@@ -1,11 +1,10 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
 import type { ConnectionRoom, Membership, MembershipChange, NewConnection, Rejoined, RoomMembers, SubscriptionStore } from '../signaling/ports.js';
 import { untilAllProcessed } from './batch-retry.js';
-import { ignoringConditionFailure, isConditionFailure } from './condition-failure.js';
 import { createSignalingService, type SignalingService } from './entities.js';
 import { expiryOf, nowInSeconds } from './expiry.js';
-import { membershipAttributes as m, numberAttribute, subscriptionIdentity, subscriptionKey } from './subscription-item.js';
+import { MembershipWrites } from './membership-writes.js';
 
 type StoreLimits = Pick<Limits, 'maxConnectionSeconds' | 'expiryGraceSeconds' | 'batchWriteAttempts'>;
 
@@ -14,35 +13,18 @@ interface SubscriptionKey {
   readonly connectionId: string;
 }
 
-/** Expression names of the membership attributes an expression uses. */
-const namesOf = (...attributes: (keyof typeof m)[]) => Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, m[attribute]]));
-
-/**
- * A subscribe applies unless a newer change stands, or a leave with the same stamp: on a tie
- * the subscribe wins, whichever ran first (docs/architecture.md, "Membership order").
- */
-const subscribeApplies = `attribute_not_exists(#changedAt) OR #changedAt < :at OR (#changedAt = :at AND attribute_not_exists(#joinedAt))`;
-/** A leave applies only over older changes. */
-const unsubscribeApplies = `attribute_not_exists(#changedAt) OR #changedAt < :at`;
-/** A peer id is recorded on a membership it is not older than, over a record not newer than it. */
-const peerIdApplies = `#joinedAt <= :at AND (attribute_not_exists(#peerIdAt) OR #peerIdAt <= :at)`;
-/** Rewrites of a membership an overtaken change corrects, each on condition that nothing changed since it was read. */
-const correctionAttempts = 3;
-
 /**
  * The subscription store on one DynamoDB table. No operation scans. Membership changes are
- * conditional updates of the subscription item, ordered by the stamp of their frame; reads
- * go through ElectroDB.
+ * conditional updates of the subscription item, ordered by the stamp of their frame
+ * (`MembershipWrites`); reads and deletes go through ElectroDB.
  */
 export class DynamoSubscriptionStore implements SubscriptionStore {
   private readonly service: SignalingService;
+  private readonly writes: MembershipWrites;
 
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly limits: StoreLimits,
-  ) {
+  constructor(documents: DynamoDBDocumentClient, tableName: string, private readonly limits: StoreLimits) {
     this.service = createSignalingService(documents, tableName);
+    this.writes = new MembershipWrites(documents, tableName, limits);
   }
 
   private get connections() {
@@ -64,139 +46,12 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async subscribe(change: MembershipChange, topics: readonly string[]): Promise<Membership[]> {
-    return Promise.all(topics.map((topic) => this.subscribeTo(change, topic)));
-  }
-
-  /**
-   * One UpdateItem: `joinedAt` is set only where it is missing (a new subscription, or a
-   * marker of a left room), so a repeated subscribe keeps it, and keeps the peer id; the old
-   * image says whether this subscribe joined.
-   */
-  private async subscribeTo(change: MembershipChange, topic: string): Promise<Membership> {
-    const identity = this.identityOf(topic, change);
-    try {
-      const { Attributes: before } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET #changedAt = :at, #joinedAt = if_not_exists(#joinedAt, :at), ${identity.assignments}`,
-          ConditionExpression: subscribeApplies,
-          ExpressionAttributeNames: { ...namesOf('changedAt', 'joinedAt'), ...identity.names },
-          ExpressionAttributeValues: { ':at': change.at, ...identity.values },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      const keptSince = numberAttribute(before, m.joinedAt);
-      return { topic, subscribed: true, joined: keptSince === undefined, joinedAt: keptSince ?? change.at };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.subscribeOvertaken(change, topic, itemOf(error));
-    }
-  }
-
-  /**
-   * A newer change of this membership ran before this subscribe. A newer leave stands: the
-   * connection is not in the room. Else it is, and if its membership began after this
-   * subscribe, with no leave known in between, it began at this subscribe: in the order the
-   * frames arrived, this one joined the room and the later ones found it there.
-   */
-  private async subscribeOvertaken(change: MembershipChange, topic: string, current: Record<string, unknown> | undefined, attempts = correctionAttempts): Promise<Membership> {
-    const joinedAt = numberAttribute(current, m.joinedAt);
-    const leftAt = numberAttribute(current, m.leftAt);
-    if (joinedAt === undefined) return { topic, subscribed: false, joined: false, joinedAt: undefined };
-    if (joinedAt <= change.at || (leftAt !== undefined && leftAt > change.at) || attempts === 0) return { topic, subscribed: true, joined: false, joinedAt };
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: 'SET #joinedAt = :at',
-          ConditionExpression: `#joinedAt = :joinedAt AND ${leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt'}`,
-          ExpressionAttributeNames: namesOf('joinedAt', 'leftAt'),
-          ExpressionAttributeValues: { ':at': change.at, ':joinedAt': joinedAt, ...(leftAt === undefined ? {} : { ':leftAt': leftAt }) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { topic, subscribed: true, joined: false, joinedAt: change.at };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.subscribeOvertaken(change, topic, itemOf(error), attempts - 1);
-    }
+    return Promise.all(topics.map((topic) => this.writes.subscribe(change, topic)));
   }
 
   async unsubscribe(change: MembershipChange, topics: readonly string[]): Promise<Rejoined[]> {
-    const rejoined = await Promise.all(topics.map((topic) => this.unsubscribeFrom(change, topic)));
+    const rejoined = await Promise.all(topics.map((topic) => this.writes.unsubscribe(change, topic)));
     return rejoined.filter((membership) => membership !== undefined);
-  }
-
-  private async unsubscribeFrom(change: MembershipChange, topic: string): Promise<Rejoined | undefined> {
-    const identity = this.identityOf(topic, change);
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET #changedAt = :at, #leftAt = :at, ${identity.assignments} REMOVE #joinedAt, #peerId, #peerIdAt`,
-          ConditionExpression: unsubscribeApplies,
-          ExpressionAttributeNames: { ...namesOf('changedAt', 'leftAt', 'joinedAt', 'peerId', 'peerIdAt'), ...identity.names },
-          ExpressionAttributeValues: { ':at': change.at, ...identity.values },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.leaveOvertaken(change, topic, itemOf(error));
-    }
-  }
-
-  /**
-   * A newer change of this membership ran before this leave.
-   * - The connection is in the room with a membership that began before the leave: a
-   *   subscribe (or announce) from after the leave renewed it. In the order the frames
-   *   arrived, the connection left and came back, so the membership that stands becomes a new
-   *   one, joined at the leave (a subscribe wins a tie), without a peer id recorded before
-   *   the leave; the caller gives it a new place.
-   * - It began after the leave: the leave is still written down (`leftAt`), so that a late
-   *   subscribe from before it cannot move the beginning back across it.
-   * - A newer leave stands: nothing to do.
-   */
-  private async leaveOvertaken(change: MembershipChange, topic: string, current: Record<string, unknown> | undefined, attempts = correctionAttempts): Promise<Rejoined | undefined> {
-    const joinedAt = numberAttribute(current, m.joinedAt);
-    const leftAt = numberAttribute(current, m.leftAt);
-    if (joinedAt === undefined || attempts === 0) return undefined;
-    const split = joinedAt < change.at;
-    if (!split && leftAt !== undefined && leftAt >= change.at) return undefined;
-    const peerIdAt = numberAttribute(current, m.peerIdAt);
-    const dropPeerId = split && peerIdAt !== undefined && peerIdAt < change.at;
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET ${split ? '#joinedAt = :at, ' : ''}#leftAt = :at${dropPeerId ? ' REMOVE #peerId, #peerIdAt' : ''}`,
-          // Only over the membership as read: a change in between is read again.
-          ConditionExpression: [
-            '#joinedAt = :joinedAt',
-            leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt',
-            peerIdAt === undefined ? 'attribute_not_exists(#peerIdAt)' : '#peerIdAt = :peerIdAt',
-          ].join(' AND '),
-          ExpressionAttributeNames: namesOf('joinedAt', 'leftAt', 'peerIdAt', ...(dropPeerId ? (['peerId'] as const) : [])),
-          ExpressionAttributeValues: {
-            ':at': change.at,
-            ':joinedAt': joinedAt,
-            ...(leftAt === undefined ? {} : { ':leftAt': leftAt }),
-            ...(peerIdAt === undefined ? {} : { ':peerIdAt': peerIdAt }),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return split ? { topic, joinedAt: change.at } : undefined;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return this.leaveOvertaken(change, topic, itemOf(error), attempts - 1);
-    }
   }
 
   async removeSubscriptions(connectionId: string, topics: readonly string[]): Promise<void> {
@@ -226,18 +81,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async recordPeerId(topic: string, connectionId: string, peerId: string, at: number): Promise<void> {
-    await ignoringConditionFailure(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, connectionId),
-          UpdateExpression: 'SET #peerId = :peerId, #peerIdAt = :at',
-          ConditionExpression: peerIdApplies,
-          ExpressionAttributeNames: namesOf('peerId', 'peerIdAt', 'joinedAt'),
-          ExpressionAttributeValues: { ':peerId': peerId, ':at': at },
-        }),
-      ),
-    );
+    await this.writes.recordPeerId(topic, connectionId, peerId, at);
   }
 
   async roomsOf(connectionId: string): Promise<ConnectionRoom[]> {
@@ -247,18 +91,6 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     return data.map((subscription) => ({ topic: subscription.topic, left: subscription.joinedAt === undefined }));
   }
 
-  /**
-   * What every write of a subscription item sets, whatever its state: a marker of a left room
-   * is found by the cleanup (gsi1) and expires as a subscription does.
-   */
-  private identityOf(topic: string, change: MembershipChange): { assignments: string; names: Record<string, string>; values: Record<string, string | number> } {
-    const fields = Object.entries(subscriptionIdentity(topic, change.connectionId, expiryOf(change.connectedAt, this.limits)));
-    return {
-      assignments: fields.map((_, n) => `#i${n} = :i${n}`).join(', '),
-      names: Object.fromEntries(fields.map(([name], n) => [`#i${n}`, name])),
-      values: Object.fromEntries(fields.map(([, value], n) => [`:i${n}`, value])),
-    };
-  }
 }
 
 /** ElectroDB hands back unprocessed keys, or null for a key it cannot read: then retry them all (writes are idempotent). */
@@ -271,7 +103,3 @@ function sameSubscription(a: Partial<SubscriptionKey>, b: SubscriptionKey): bool
   return a.topic === b.topic && a.connectionId === b.connectionId;
 }
 
-/** The item a failed condition read, as DynamoDB returns it with the error (ReturnValuesOnConditionCheckFailure). */
-function itemOf(error: unknown): Record<string, unknown> | undefined {
-  return (error as { Item?: Record<string, unknown> }).Item;
-}
