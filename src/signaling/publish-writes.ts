@@ -79,7 +79,7 @@ export async function writeAfterFanOut(topic: string, room: RoomMembers | RoomVi
  * frames are separate invocations and the subscribe may not have run yet, or not placed the
  * connection yet: the announce then joins the room itself, so it has a place to be ordered by.
  * An announce older than the membership it finds (a later subscribe ran first) may be the
- * frame that began it (see `DynamoSubscriptionStore.subscribe`).
+ * frame that began it (see `MembershipWrites.subscribe`).
  */
 function subscribesByAnnouncing(message: PublishMessage, sender: MembershipChange, room: RoomMembers | RoomView): room is RoomView {
   if (!('places' in room) || !isAnnounce(message)) return false;
