@@ -97,7 +97,7 @@ async function publishFrom(change: MembershipChange, message: PublishMessage, de
   if (!prepared.ok) return prepared;
   const audience = audienceOf(message, change, prepared.room, { signalDelivery });
   const report = await publish(message, audience, sender, limits.fanOutConcurrency);
-  const failedWrites = await writeAfterFanOut(message.topic, prepared.room, report, dependencies);
+  const failedWrites = await writeAfterFanOut(message, prepared.room, report, dependencies);
   return {
     ok: true,
     type: 'publish',

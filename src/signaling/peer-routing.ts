@@ -33,7 +33,7 @@ export interface Addressees {
  * A peer id the room does not know reaches everyone, as without directed signals.
  */
 export function addresseesOf(receivers: readonly string[], members: RoomMembers, to: string): Addressees {
-  const holders = receivers.filter((connectionId) => members.peerIds.get(connectionId)?.peerId === to);
+  const holders = receivers.filter((connectionId) => members.peerIds.get(connectionId) === to);
   return holders.length > 0 ? { receivers: holders, holders: holders.length } : { receivers, holders: 0 };
 }
 

@@ -28,11 +28,9 @@ export interface MembershipChange {
 /** A connection's subscription to a room after a subscribe was applied, or found newer. */
 export interface Membership {
   readonly topic: string;
-  /** Whether the connection is in the room now. False when a newer unsubscribe stands. */
-  readonly subscribed: boolean;
   /** Whether this subscribe put it in the room (it was not before). */
   readonly joined: boolean;
-  /** The `at` of the change that put it in the room; undefined when not subscribed. */
+  /** When its membership began; undefined when it is not in the room (a newer unsubscribe stands). */
   readonly joinedAt: number | undefined;
 }
 
@@ -81,19 +79,13 @@ export interface SubscriptionStore {
   roomsOf(connectionId: string): Promise<ConnectionRoom[]>;
 }
 
-/** A peer id recorded on a subscription, and the `at` of the publish that carried it. */
-export interface RecordedPeerId {
-  readonly peerId: string;
-  readonly at: number;
-}
-
 /** Who is subscribed to a room, and the peer id each has signed its publishes with so far. */
 export interface RoomMembers {
   /** Connection ids subscribed to the topic, expired subscriptions and markers left out. */
   readonly subscribers: readonly string[];
   /** Peer id by connection id, of the subscribers whose peer id is recorded. */
-  readonly peerIds: ReadonlyMap<string, RecordedPeerId>;
-  /** When each subscriber joined (`MembershipChange.at`); absent for items written before it was kept. */
+  readonly peerIds: ReadonlyMap<string, string>;
+  /** When each subscriber's membership began (`MembershipChange.at`). */
   readonly joinedAt: ReadonlyMap<string, number>;
 }
 

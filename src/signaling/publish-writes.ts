@@ -18,8 +18,9 @@ import { subscribe, type SubscribeDependencies } from './subscribe.js';
  *    changed the room, the room is read again.
  * 2. Before the fan-out, the sender's peer id is recorded on its subscription (directed
  *    signals), so that whoever hears of it through this publish can address a reply to it.
- * 3. After the fan-out, receivers API Gateway no longer knows (410) are removed, and places
- *    whose membership has ended are forgotten.
+ * 3. After the fan-out, receivers API Gateway no longer knows (410) are removed, and, after
+ *    an announce, places whose membership has ended are forgotten (not after every signal: a
+ *    join storm's signals would all find the same leftover and write it away again and again).
  *
  * Who receives the publish is decided between 2 and 3 from the room as then read, by a pure
  * function (`audienceOf`).
@@ -60,8 +61,9 @@ export async function writeBeforeFanOut(
 }
 
 /** @returns the failures: nothing is lost by one (TTL and the cleanup remove what stays), but they are reported. */
-export async function writeAfterFanOut(topic: string, room: RoomMembers | RoomView, report: PublishReport, { store, joinOrder }: SubscribeDependencies): Promise<unknown[]> {
-  const leftovers = joinOrder && 'places' in room ? leftoverPlaces(room) : new Map();
+export async function writeAfterFanOut(message: PublishMessage, room: RoomMembers | RoomView, report: PublishReport, { store, joinOrder }: SubscribeDependencies): Promise<unknown[]> {
+  const { topic } = message;
+  const leftovers = joinOrder && 'places' in room && isAnnounce(message) ? leftoverPlaces(room) : new Map();
   const writes = await Promise.allSettled([
     // Gone: its subscription at once, so the next publish skips it; its connection item, so
     // that the cleanup stream removes the connection's other subscriptions.
@@ -100,7 +102,7 @@ async function subscribeByAnnouncing(
   if (!subscribed.ok) return subscribed;
   const [membership] = subscribed.memberships;
   // A newer unsubscribe stands: the announce is older than the leave, and changes nothing.
-  if (!membership?.subscribed || membership.joinedAt === undefined) return { ok: true, changedRoom: false };
+  if (membership?.joinedAt === undefined) return { ok: true, changedRoom: false };
   // A membership this announce began was placed by `subscribe` (unless that failed); any
   // other may lack a place of its own yet: its own subscribe frame may have written the
   // subscription and not yet the place. Places are written once per membership.
@@ -115,5 +117,5 @@ async function subscribeByAnnouncing(
 function peerIdToRecord(message: PublishMessage, sender: MembershipChange, room: RoomMembers): string | undefined {
   const signer = signerOf(message);
   if (signer === undefined || !room.subscribers.includes(sender.connectionId) || isOlderThanMembership(sender, room)) return undefined;
-  return room.peerIds.get(sender.connectionId)?.peerId === signer ? undefined : signer;
+  return room.peerIds.get(sender.connectionId) === signer ? undefined : signer;
 }

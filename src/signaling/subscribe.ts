@@ -45,7 +45,7 @@ export async function subscribe(
 /**
  * Leaves rooms, in the order of the connection's frames: the subscription becomes a marker
  * that a late subscribe (an older frame, run late) cannot undo. The place in the join order
- * ends with the membership (see `placeOf`); the next publish in the room forgets it. A
+ * ends with the membership (see `placeOf`); the next announce in the room forgets it. A
  * membership that a newer subscribe renewed before this leave ran is a new one now, and
  * joins at the end of the order, as it would have had the frames run in order.
  */

@@ -1,6 +1,6 @@
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
-import type { JoinOrderStore, Place, RecordedPeerId, RoomView } from '../signaling/ports.js';
+import type { JoinOrderStore, Place, RoomView } from '../signaling/ports.js';
 import { ignoringConditionFailure } from './condition-failure.js';
 import { expiryOf, nowInSeconds } from './expiry.js';
 import { membershipAttributes } from './subscription-item.js';
@@ -39,7 +39,7 @@ export class DynamoJoinOrder implements JoinOrderStore {
 
   async room(topic: string): Promise<RoomView> {
     const subscribers: string[] = [];
-    const peerIds = new Map<string, RecordedPeerId>();
+    const peerIds = new Map<string, string>();
     const joinedAt = new Map<string, number>();
     const changedAt = new Map<string, number>();
     const places = new Map<string, Place>();
@@ -72,7 +72,7 @@ export class DynamoJoinOrder implements JoinOrderStore {
           const changed = item[membershipAttributes.changedAt];
           if (typeof changed === 'number') changedAt.set(connectionId, changed);
           const peerId = item[membershipAttributes.peerId];
-          if (typeof peerId === 'string') peerIds.set(connectionId, { peerId, at: Number(item[membershipAttributes.peerIdAt] ?? 0) });
+          if (typeof peerId === 'string') peerIds.set(connectionId, peerId);
         }
       }
       start = page.LastEvaluatedKey;

@@ -70,11 +70,11 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     const { data } = await this.subscriptions.query
       .byTopic({ topic })
       .where(({ expiresAt, joinedAt }, { gt, exists }) => `${gt(expiresAt, now)} AND ${exists(joinedAt)}`)
-      .go({ pages: 'all', attributes: ['connectionId', 'peerId', 'peerIdAt', 'joinedAt'] });
-    const peerIds = new Map<string, { peerId: string; at: number }>();
+      .go({ pages: 'all', attributes: ['connectionId', 'peerId', 'joinedAt'] });
+    const peerIds = new Map<string, string>();
     const joinedAt = new Map<string, number>();
     for (const subscription of data) {
-      if (subscription.peerId !== undefined) peerIds.set(subscription.connectionId, { peerId: subscription.peerId, at: subscription.peerIdAt ?? 0 });
+      if (subscription.peerId !== undefined) peerIds.set(subscription.connectionId, subscription.peerId);
       if (subscription.joinedAt !== undefined) joinedAt.set(subscription.connectionId, subscription.joinedAt);
     }
     return { subscribers: data.map((subscription) => subscription.connectionId), peerIds, joinedAt };

@@ -55,7 +55,7 @@ export class MembershipWrites {
         }),
       );
       const keptSince = numberAttribute(before, m.joinedAt);
-      return { topic, subscribed: true, joined: keptSince === undefined, joinedAt: keptSince ?? change.at };
+      return { topic, joined: keptSince === undefined, joinedAt: keptSince ?? change.at };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return this.subscribeOvertaken(change, topic, itemOf(error));
@@ -71,8 +71,8 @@ export class MembershipWrites {
   private async subscribeOvertaken(change: MembershipChange, topic: string, current: Record<string, unknown> | undefined, attempts = correctionAttempts): Promise<Membership> {
     const joinedAt = numberAttribute(current, m.joinedAt);
     const leftAt = numberAttribute(current, m.leftAt);
-    if (joinedAt === undefined) return { topic, subscribed: false, joined: false, joinedAt: undefined };
-    if (joinedAt <= change.at || (leftAt !== undefined && leftAt > change.at) || attempts === 0) return { topic, subscribed: true, joined: false, joinedAt };
+    if (joinedAt === undefined) return { topic, joined: false, joinedAt: undefined };
+    if (joinedAt <= change.at || (leftAt !== undefined && leftAt > change.at) || attempts === 0) return { topic, joined: false, joinedAt };
     try {
       await this.documents.send(
         new UpdateCommand({
@@ -85,7 +85,7 @@ export class MembershipWrites {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { topic, subscribed: true, joined: false, joinedAt: change.at };
+      return { topic, joined: false, joinedAt: change.at };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return this.subscribeOvertaken(change, topic, itemOf(error), attempts - 1);

@@ -295,8 +295,8 @@ function fuzzSuite(signalDelivery: SignalDelivery): void {
         }
         const sent = delivery(parsed.value, subscribers.length);
         for (const receiver of peers) if (receivers.includes(receiver.connectionId)) receiver.expected.push(sent);
-        // After the fan-out, places whose membership has ended are forgotten, in one update.
-        const leftovers = [...placesIn(topic).keys()].filter((id) => placeOf(topic, id) === undefined);
+        // After an announce's fan-out, places whose membership has ended are forgotten, in one update.
+        const leftovers = announce ? [...placesIn(topic).keys()].filter((id) => placeOf(topic, id) === undefined) : [];
         if (leftovers.length > 0) {
           for (const id of leftovers) placesIn(topic).delete(id);
           add('UpdateItemCommand');

@@ -6,7 +6,7 @@ import type { RoomMembers } from '../../src/signaling/ports.js';
 const publish = (data: unknown): PublishMessage => ({ type: 'publish', topic: 'room', data });
 const members = (peerIds: Record<string, string>, subscribers = Object.keys(peerIds)): RoomMembers => ({
   subscribers,
-  peerIds: new Map(Object.entries(peerIds).map(([id, peerId]) => [id, { peerId, at: 1 }])),
+  peerIds: new Map(Object.entries(peerIds)),
   joinedAt: new Map(),
 });
 
