@@ -29,7 +29,8 @@ import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { warmUpDynamoDb } from './dynamodb-warm-up.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
-import { GatewayEmulator, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
+import { GatewayEmulator, type AuthorizerFunction, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
+import { startBundledFunctions, type BundledFunctions, type BundledFunctionsOptions } from './lambda/bundled-functions.js';
 import { invocationTiming, type InvocationTiming } from './gateway-timing.js';
 import { localSettings, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
@@ -59,6 +60,8 @@ export interface LocalRuntimeOptions {
   readonly metricsFrom?: NodeJS.WriteStream;
   /** Where to print a readable line per connect, subscribe, unsubscribe and leave (`npm start`: the console). */
   readonly activity?: (line: string) => void;
+  /** Bundles mode, tests: a change to the stack before it is synthesized (a construct change). */
+  readonly adjustStack?: BundledFunctionsOptions['adjustStack'];
 }
 
 export interface LocalRuntime {
@@ -83,6 +86,10 @@ export interface LocalRuntime {
   readonly metrics: MetricStore;
   /** The live dashboard (src/dashboard), bundled on first request or `build()`. */
   readonly dashboard: DashboardSite;
+  /** Which code runs the functions: `sources` (in this process) or `bundles` (the shipped bundles, in execution environments). */
+  readonly functionsMode: LocalSettings['functions'];
+  /** Bundles mode: the functions, their environments and logs. */
+  readonly bundled?: BundledFunctions;
   /** Warms DynamoDB Local up on a scratch table for WARM_UP_SECONDS (`npm start` does, before its banner); resolves to the rounds run. */
   warmUp(): Promise<number>;
   stop(): Promise<void>;
@@ -131,9 +138,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const signaling = lateBoundFunctions();
 
     const metrics = new MetricStore();
-    const authorizer = auth ? timed(metrics, 'authorizer', authorizerHandler({ auth })) : undefined;
+    let bundled: BundledFunctions | undefined;
+    const sourceAuthorizer = auth && settings.functions === 'sources' ? authorizerHandler({ auth }) : undefined;
+    const authorizer: AuthorizerFunction | undefined = auth
+      ? timed(metrics, 'authorizer', (event: Parameters<AuthorizerFunction>[0]) => {
+          const run = sourceAuthorizer ?? bundled?.authorizer;
+          if (!run) throw new Error('the authorizer was called before the runtime bound it');
+          return run(event);
+        })
+      : undefined;
     const streamLag = new StreamLag(metrics);
-    const untap = options.metricsFrom ? tapEmf(options.metricsFrom, metrics) : undefined;
+    const untap = options.metricsFrom && settings.functions === 'sources' ? tapEmf(options.metricsFrom, metrics) : undefined;
     if (untap) stack.push(async () => untap());
     const dashboard = dashboardSite(() => dashboardData(metrics));
     const demo = demoSite();
@@ -178,24 +193,54 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
     const activity = options.activity ? new ActivityLog(options.activity) : undefined;
     if (activity) afterGatewayCloses(async () => activity.stop());
-    const connect = timed(metrics, 'connect', connectHandler(dependencies));
-    const message = timed(metrics, 'message', messageHandler(dependencies));
-    const disconnect = streamLag.disconnect(timed(metrics, 'disconnect', disconnectHandler(dependencies)));
+    if (settings.functions === 'bundles') {
+      bundled = await startBundledFunctions({
+        joinOrder,
+        signalDelivery,
+        limits,
+        auth,
+        endpoints: {
+          tableName: settings.tableName,
+          dynamoDbEndpoint: dynamodbEndpoint,
+          connectionsEndpoint: gateway.managementEndpoint,
+          region: aws.region ?? localAwsIdentity.region,
+          credentials: aws.credentials ?? localAwsIdentity.credentials,
+        },
+        concurrencyLimit: settings.concurrencyLimit,
+        metrics,
+        ...(settings.functionLogs ? { logDirectory: settings.functionLogs } : {}),
+        ...(options.adjustStack ? { adjustStack: options.adjustStack } : {}),
+      });
+      // After the gateway's close and the stream's drain: they still invoke the functions.
+      const functions = bundled;
+      afterGatewayCloses(() => functions.stop());
+    }
+    const handlers = bundled?.gateway ?? {
+      connect: connectHandler(dependencies),
+      message: messageHandler(dependencies),
+      disconnect: disconnectHandler(dependencies),
+    };
+    const connect = timed(metrics, 'connect', handlers.connect);
+    const message = timed(metrics, 'message', handlers.message);
+    const disconnect = streamLag.disconnect(timed(metrics, 'disconnect', handlers.disconnect));
     signaling.bind({
       connect: activity?.connect(connect) ?? connect,
       message: activity?.message(message) ?? message,
       disconnect: activity?.disconnect(disconnect) ?? disconnect,
     });
-    await warmUp(dependencies, gateway.managementEndpoint);
+    // The functions' own clients warm up by themselves in bundles mode: a cold start is part of what it shows.
+    if (!bundled) await warmUp(dependencies, gateway.managementEndpoint);
     // After the warm-up, so the dashboard counts what clients caused only.
-    recordDynamoDbRequests(dependencies.dynamoDb, metrics);
+    if (!bundled) recordDynamoDbRequests(dependencies.dynamoDb, metrics);
 
     const streams = new DynamoDBStreamsClient({ endpoint: dynamodbEndpoint, ...clientIdentity(aws) });
+    const cleanupSource = bundled?.cleanupSource;
     const poller = new StreamPoller({
       client: streams,
       streamArn,
-      filter: connectionRemovedFilterPattern,
-      handler: timed(metrics, 'cleanup', cleanupHandler(dependencies)),
+      filters: cleanupSource?.filters ?? [connectionRemovedFilterPattern],
+      ...(cleanupSource ? { batchSize: cleanupSource.batchSize, retryAttempts: cleanupSource.retryAttempts } : {}),
+      handler: timed(metrics, 'cleanup', bundled?.cleanup ?? cleanupHandler(dependencies)),
       onBatch: streamLag.batch,
       onGiveUp: (records, error) =>
         console.error(`stream poller: gave up on ${records.length} records after retries:`, error),
@@ -226,6 +271,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       timing,
       joinOrder,
       signalDelivery,
+      functionsMode: settings.functions,
+      ...(bundled ? { bundled } : {}),
       stop,
     };
   } catch (error) {

@@ -17,7 +17,20 @@ export interface LocalSettings {
   readonly timingSeed: number;
   /** How long `npm start` warms DynamoDB Local up before it serves (0: not at all). */
   readonly warmUpSeconds: number;
+  /**
+   * What runs the functions: `bundles`, the bundles `cdk deploy` ships, each function in
+   * execution environments of its own, configured by the synthesized template; or `sources`,
+   * the TypeScript handlers in this process.
+   */
+  readonly functions: FunctionsMode;
+  /** Bundles mode: execution environments per function at most; past it, invocations are throttled. */
+  readonly concurrencyLimit: number;
+  /** Bundles mode: the folder of the functions' logs (`<function>.log`); none: kept in memory only. */
+  readonly functionLogs: string | undefined;
 }
+
+export const functionsModes = ['bundles', 'sources'] as const;
+export type FunctionsMode = (typeof functionsModes)[number];
 
 export const defaultLocalSettings = {
   port: 4444,
@@ -25,7 +38,9 @@ export const defaultLocalSettings = {
   idleTimeoutSeconds: 600,
   gatewayTiming: 'in-order',
   warmUpSeconds: 5,
-} as const;
+  functions: 'sources',
+  concurrencyLimit: 50,
+} as const satisfies Partial<LocalSettings>;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
   return {
@@ -36,6 +51,9 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     gatewayTiming: gatewayTiming(env),
     timingSeed: integer(env, 'GATEWAY_TIMING_SEED', randomInt(2 ** 31), 0),
     warmUpSeconds: integer(env, 'WARM_UP_SECONDS', defaultLocalSettings.warmUpSeconds, 0, 60),
+    functions: choice(env, 'LOCAL_FUNCTIONS', functionsModes, defaultLocalSettings.functions),
+    concurrencyLimit: integer(env, 'LAMBDA_CONCURRENCY', defaultLocalSettings.concurrencyLimit, 1, 1_000),
+    functionLogs: env['FUNCTION_LOGS'] || undefined,
   };
 }
 
@@ -50,6 +68,12 @@ function gatewayTiming(env: NodeJS.ProcessEnv): GatewayTimingMode {
   return raw as GatewayTimingMode;
 }
 
+function choice<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name] || fallback;
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigurationError(`${name} must be ${choices.join(' or ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -62,4 +86,4 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /** The variables `npm start` reads, its own and the handlers', each checked on its own. */
-export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS'] as const;
+export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS', 'LOCAL_FUNCTIONS', 'LAMBDA_CONCURRENCY', 'FUNCTION_LOGS'] as const;

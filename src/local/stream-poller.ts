@@ -18,7 +18,8 @@ export type StreamFunction = (event: DynamoDBStreamEvent, context: Context) => P
 export interface StreamPollerOptions {
   readonly client: DynamoDBStreamsClient;
   readonly streamArn: string;
-  readonly filter: FilterPattern;
+  /** Lambda's filter criteria: a record passes when it matches any pattern. */
+  readonly filters: readonly FilterPattern[];
   readonly handler: StreamFunction;
   readonly batchSize?: number;
   /** Times a failing batch is retried before its records are given up (Lambda's retryAttempts). */
@@ -136,7 +137,7 @@ export class StreamPoller {
       shard.iterator = NextShardIterator;
       shard.lastSequenceNumber = Records?.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequenceNumber;
       const records = (Records ?? []).map((record) => asLambdaRecord(record, this.options.streamArn));
-      shard.pending = records.filter((record) => matchesFilter(record, this.options.filter));
+      shard.pending = records.filter((record) => this.options.filters.some((pattern) => matchesFilter(record, pattern)));
       busy = (Records ?? []).length > 0;
     }
     if (shard.pending.length > 0) {

@@ -25,7 +25,7 @@ describe('StreamPoller', () => {
     const poller = new StreamPoller({
       client: streams,
       streamArn: table.streamArn,
-      filter: connectionRemovedFilterPattern,
+      filters: [connectionRemovedFilterPattern],
       batchSize: 10,
       handler: async ({ Records }) => {
         const ids = Records.map((record: DynamoDBRecord) => record.dynamodb?.OldImage?.['connectionId']?.S ?? '?');
@@ -61,7 +61,7 @@ describe('StreamPoller', () => {
     const poller = new StreamPoller({
       client: streams,
       streamArn: other.streamArn,
-      filter: connectionRemovedFilterPattern,
+      filters: [connectionRemovedFilterPattern],
       retryAttempts: 2,
       handler: async () => {
         calls++;
@@ -101,7 +101,7 @@ describe('StreamPoller', () => {
     const poller = new StreamPoller({
       client,
       streamArn: other.streamArn,
-      filter: connectionRemovedFilterPattern,
+      filters: [connectionRemovedFilterPattern],
       handler: async ({ Records }) => {
         seen.push(...Records.map((record: DynamoDBRecord) => record.dynamodb?.OldImage?.['connectionId']?.S ?? '?'));
       },
@@ -139,7 +139,7 @@ describe('StreamPoller on a stream it cannot read (DynamoDB gone)', () => {
     let requests = 0;
     gone.middlewareStack.add((next) => (args) => (requests++, next(args)), { step: 'initialize' });
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const poller = new StreamPoller({ client: gone, streamArn: 'arn:aws:dynamodb:local:000000000000:table/gone/stream/x', filter: connectionRemovedFilterPattern, handler: async () => undefined });
+    const poller = new StreamPoller({ client: gone, streamArn: 'arn:aws:dynamodb:local:000000000000:table/gone/stream/x', filters: [connectionRemovedFilterPattern], handler: async () => undefined });
     try {
       poller.start();
       const started = Date.now();

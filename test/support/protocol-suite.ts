@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
+import type { FunctionsMode } from '../../src/local/local-settings.js';
 import { connectWithId, startTestRuntime } from './runtime.js';
 import { TestClient } from './test-client.js';
 
@@ -11,12 +12,12 @@ type Received = { type?: string; topic?: string; data?: unknown; clients?: numbe
  * announce coming back, the `clients` count of its own publish), never on the order in which
  * the gateway hands a connection's frames over: the same tests hold in AWS timing.
  */
-export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
+export function protocolSuite(gatewayTiming: GatewayTimingMode, functions: FunctionsMode = 'sources'): void {
   let runtime: LocalRuntime;
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ settings: { gatewayTiming } });
+    runtime = await startTestRuntime({ settings: { gatewayTiming, functions } });
   });
   afterAll(() => runtime?.stop());
   afterEach(async () => {
@@ -57,7 +58,7 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode): void {
 
   const aMoment = () => new Promise((resolve) => setTimeout(resolve, 150));
 
-  describe(`y-webrtc signaling protocol through the local runtime (GATEWAY_TIMING=${gatewayTiming})`, () => {
+  describe(`y-webrtc signaling protocol through the local runtime (GATEWAY_TIMING=${gatewayTiming}, LOCAL_FUNCTIONS=${functions})`, () => {
     it('answers ping with pong', async () => {
       const client = await connect();
       client.send({ type: 'ping' });
