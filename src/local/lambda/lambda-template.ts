@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import type { YWebrtcSignalingStack, YWebrtcSignalingStackProps } from '../../../infra/stack.js';
 import type { FilterPattern } from '../event-filter.js';
@@ -102,7 +102,7 @@ function functionOf(name: LambdaFunctionName, resource: CloudFormationResource |
   const environment = (properties['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
   return {
     name,
-    codeDirectory: join(outdir, assetPath),
+    codeDirectory: resolve(outdir, assetPath),
     handler: String(properties['Handler']),
     environment,
     timeoutSeconds: Number(properties['Timeout'] ?? lambdaDefaults.timeoutSeconds),
