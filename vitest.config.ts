@@ -11,6 +11,8 @@ export default defineConfig({
       // Metrics stay countable with a spy on addMetric; only their EMF printing is off.
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_SERVICE_NAME: 'y-webrtc-signaling',
+      POWERTOOLS_METRICS_NAMESPACE: 'YWebrtcSignaling',
     },
   },
 });

@@ -29,7 +29,7 @@ export const authEnvironmentVariables = [
 ] as const;
 
 /** The authorization settings, or undefined when authorization is off. */
-export function authConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env): AuthConfig | undefined {
+export function authConfigFromEnvironment(env: NodeJS.ProcessEnv): AuthConfig | undefined {
   const secret = env['AUTH_JWT_SECRET'] || undefined;
   const secretId = env['AUTH_JWT_SECRET_ID'] || undefined;
   const jwks = env['AUTH_JWKS_URL'] || undefined;

@@ -15,6 +15,6 @@ export type JoinOrder = (typeof joinOrders)[number];
 export const defaultJoinOrder: JoinOrder = 'room';
 export const joinOrderEnvironmentVariable = 'JOIN_ORDER';
 
-export function joinOrderFromEnvironment(env: NodeJS.ProcessEnv = process.env): JoinOrder {
+export function joinOrderFromEnvironment(env: NodeJS.ProcessEnv): JoinOrder {
   return choiceFromEnvironment(env, joinOrderEnvironmentVariable, joinOrders, defaultJoinOrder);
 }

@@ -68,7 +68,7 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-export function limitsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Limits {
+export function limitsFromEnvironment(env: NodeJS.ProcessEnv): Limits {
   const limits = { ...defaultLimits };
   for (const key of Object.keys(limitEnvironmentVariables) as (keyof Limits)[]) {
     const name = limitEnvironmentVariables[key];

@@ -12,6 +12,6 @@ export type SignalDelivery = (typeof signalDeliveries)[number];
 export const defaultSignalDelivery: SignalDelivery = 'peer';
 export const signalDeliveryEnvironmentVariable = 'SIGNAL_DELIVERY';
 
-export function signalDeliveryFromEnvironment(env: NodeJS.ProcessEnv = process.env): SignalDelivery {
+export function signalDeliveryFromEnvironment(env: NodeJS.ProcessEnv): SignalDelivery {
   return choiceFromEnvironment(env, signalDeliveryEnvironmentVariable, signalDeliveries, defaultSignalDelivery);
 }

@@ -1,19 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { defaultMetricsNamespace, defaultServiceName, metricNames, rejectionReasonDimension, type MetricName } from '../config/metrics.js';
+import { metricNames, rejectionReasonDimension, type MetricName } from '../config/metrics.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 
 export { metricNames, type MetricName } from '../config/metrics.js';
 
 /**
  * Powertools, set up once for every function. Service name, namespace and log level come
- * from POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL.
+ * from POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_LOG_LEVEL,
+ * which Powertools reads itself: the construct sets them on Lambda, and the local entry
+ * points (src/local/powertools-defaults.ts) and the test config for the handlers that run
+ * in their process.
  */
-export const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? defaultServiceName;
-export const metricsNamespace = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? defaultMetricsNamespace;
-
-export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: metricsNamespace });
+export const logger = new Logger();
+export const metrics = new Metrics();
 
 export function count(name: MetricName, value = 1): void {
   metrics.addMetric(name, MetricUnit.Count, value);

@@ -1,11 +1,10 @@
-import './powertools-defaults.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { authConfigFromEnvironment, checksTokens } from '../auth/auth-config.js';
+import { checksTokens } from '../auth/auth-config.js';
 import { clientIdentity, localAwsIdentity, type AwsClientSettings } from '../config/aws-clients.js';
-import { joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
-import { ConfigurationError, limitsFromEnvironment } from '../config/limits.js';
-import { signalDeliveryFromEnvironment, type SignalDelivery } from '../config/signal-delivery.js';
+import type { JoinOrder } from '../config/join-order.js';
+import { ConfigurationError } from '../config/limits.js';
+import type { SignalDelivery } from '../config/signal-delivery.js';
 import type { FunctionName } from '../gateway/routes.js';
 import type { WebSocketEvent } from '../gateway/websocket-event.js';
 import { authorizerHandler } from '../handlers/authorizer.js';
@@ -24,7 +23,6 @@ import { MetricStore } from './metrics/metric-store.js';
 import { ActivityLog } from './activity-log.js';
 import { connectionChecker } from './connection-check.js';
 import { InProcessSender } from './in-process-sender.js';
-import { localDeliveryFromEnvironment, type LocalDelivery } from './local-delivery.js';
 import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { warmUpDynamoDb } from './dynamodb-warm-up.js';
@@ -32,24 +30,14 @@ import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.
 import { GatewayEmulator, type AuthorizerFunction, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
 import { startBundledFunctions, type BundledFunctions, type BundledFunctionsOptions } from './lambda/bundled-functions.js';
 import { invocationTiming, type InvocationTiming } from './gateway-timing.js';
-import { localSettings, type LocalSettings } from './local-settings.js';
+import { defaultLocalSettings, type LocalSettings } from './local-settings.js';
 import { StreamPoller } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {
-  /** Overrides what is read from the environment (see docs/configuration.md). */
+  /** What differs from `defaultLocalSettings()`; `npm start` passes `localSettings(process.env)` (docs/configuration.md). */
   readonly settings?: Partial<LocalSettings>;
   /** Tests use this to play a `$disconnect` that API Gateway never delivers. */
   readonly deliverDisconnect?: (connection: EmulatedConnectionInfo) => boolean;
-  /** The handlers' join order; without it, JOIN_ORDER from the environment (default `room`). */
-  readonly joinOrder?: JoinOrder;
-  /**
-   * How the handlers deliver to connections: `in-process` (default) calls the emulator;
-   * `management-api` posts through the SDK's management API client over HTTP, as on AWS
-   * (the tests that inject faults into that client use it). LOCAL_DELIVERY sets it too.
-   */
-  readonly delivery?: LocalDelivery;
-  /** Where signals go; without it, SIGNAL_DELIVERY from the environment (default `peer`). */
-  readonly signalDelivery?: SignalDelivery;
   /** Benchmarks use this to time each function invocation. */
   readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
   /**
@@ -102,7 +90,7 @@ export interface LocalRuntime {
  * run in one process.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const settings = { ...localSettings(process.env), ...options.settings };
+  const settings: LocalSettings = { ...defaultLocalSettings(), ...options.settings };
   const stack: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const step of stack.reverse()) await step().catch(() => undefined);
@@ -116,12 +104,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stack.push(() => database!.stop());
     }
     const dynamodbEndpoint = settings.dynamodbEndpoint ?? database!.endpoint;
-    const limits = limitsFromEnvironment(process.env);
-    const joinOrder = options.joinOrder ?? joinOrderFromEnvironment(process.env);
-    const signalDelivery = options.signalDelivery ?? signalDeliveryFromEnvironment(process.env);
-    // Read now, so a bad AUTH_* setting stops the start instead of every connection.
-    const auth = authConfigFromEnvironment(process.env);
-    const aws = localClientSettings(dynamodbEndpoint);
+    const { limits, joinOrder, signalDelivery, auth } = settings;
+    const aws: AwsClientSettings = { dynamoDbEndpoint: dynamodbEndpoint, ...settings.aws };
 
     const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint, ...clientIdentity(aws) });
     stack.push(async () => dynamoDb.destroy());
@@ -186,7 +170,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       aws,
       connectionsEndpoint: gateway.managementEndpoint,
     };
-    const delivery = options.delivery ?? localDeliveryFromEnvironment(process.env);
+    const { delivery } = settings;
     const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
     // Closing the gateway delivers every open connection's $disconnect, and the stream's drain
     // (registered next, so it runs before this) runs their cleanup, both through these clients.
@@ -288,16 +272,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
  */
 async function warmUp({ store, senderFor }: MessageDependencies, managementEndpoint: string): Promise<void> {
   await Promise.all([store.membersOf('warm-up'), senderFor(managementEndpoint).send('warm-up', '{}')]);
-}
-
-/** Locally, any credentials do, unless the environment has some (a DynamoDB of the user's choice may want them). */
-function localClientSettings(dynamoDbEndpoint: string): AwsClientSettings {
-  const env = process.env;
-  return {
-    dynamoDbEndpoint,
-    region: env['AWS_REGION'] || localAwsIdentity.region,
-    ...(env['AWS_ACCESS_KEY_ID'] ? {} : { credentials: localAwsIdentity.credentials }),
-  };
 }
 
 type SignalingFunctions = Readonly<Record<FunctionName, WebSocketFunction>>;

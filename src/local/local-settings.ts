@@ -1,8 +1,18 @@
 import { randomInt } from 'node:crypto';
-import { ConfigurationError } from '../config/limits.js';
+import { authConfigFromEnvironment, type AuthConfig } from '../auth/auth-config.js';
+import { localAwsIdentity, type AwsClientSettings } from '../config/aws-clients.js';
+import { defaultJoinOrder, joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
+import { ConfigurationError, defaultLimits, limitsFromEnvironment, type Limits } from '../config/limits.js';
+import { defaultSignalDelivery, signalDeliveryFromEnvironment, type SignalDelivery } from '../config/signal-delivery.js';
 import { gatewayTimings, type GatewayTimingMode } from './gateway-timing.js';
+import { localDeliveryFromEnvironment, type LocalDelivery } from './local-delivery.js';
 
-/** Settings of the local runtime only; the handlers' own settings live in src/config. */
+/**
+ * Everything the local runtime is configured by, in one object: `npm start` reads it from
+ * the environment (`localSettings(process.env)`); tests and benches pass what they change
+ * and get `defaultLocalSettings()` for the rest. Nothing below the entry points reads the
+ * environment.
+ */
 export interface LocalSettings {
   /** WebSocket and HTTP port on 127.0.0.1. */
   readonly port: number;
@@ -27,12 +37,44 @@ export interface LocalSettings {
   readonly concurrencyLimit: number;
   /** Bundles mode: the folder of the functions' logs (`<function>.log`); none: kept in memory only. */
   readonly functionLogs: string | undefined;
+  /** The handlers' limits (MAX_CONNECTION_SECONDS and the others of src/config/limits.ts). */
+  readonly limits: Limits;
+  /** JOIN_ORDER. */
+  readonly joinOrder: JoinOrder;
+  /** SIGNAL_DELIVERY. */
+  readonly signalDelivery: SignalDelivery;
+  /** The `$connect` authorizer's settings (AUTH_*); undefined: authorization off. */
+  readonly auth: AuthConfig | undefined;
+  /**
+   * Sources mode: how the handlers deliver to connections: `in-process` calls the emulator;
+   * `management-api` posts through the SDK's management API client over HTTP, as on AWS
+   * (the tests that inject faults into that client use it). LOCAL_DELIVERY.
+   */
+  readonly delivery: LocalDelivery;
+  /** The SDK clients' region and credentials: any do locally, unless the environment has some (AWS_REGION, AWS_ACCESS_KEY_ID). */
+  readonly aws: Required<Pick<AwsClientSettings, 'region'>> & Pick<AwsClientSettings, 'credentials'>;
 }
 
 export const functionsModes = ['bundles', 'sources'] as const;
 export type FunctionsMode = (typeof functionsModes)[number];
 
-export const defaultLocalSettings = {
+/** The settings when nothing is set, with a fresh random timing seed. */
+export function defaultLocalSettings(): LocalSettings {
+  return {
+    ...localDefaults,
+    dynamodbEndpoint: undefined,
+    timingSeed: randomInt(2 ** 31),
+    functionLogs: undefined,
+    limits: defaultLimits,
+    joinOrder: defaultJoinOrder,
+    signalDelivery: defaultSignalDelivery,
+    auth: undefined,
+    delivery: 'in-process',
+    aws: localAwsIdentity,
+  };
+}
+
+export const localDefaults = {
   port: 4444,
   tableName: 'y-webrtc-signaling',
   idleTimeoutSeconds: 600,
@@ -44,16 +86,25 @@ export const defaultLocalSettings = {
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
   return {
-    port: integer(env, 'PORT', defaultLocalSettings.port, 0, 65_535),
-    tableName: env['TABLE_NAME'] || defaultLocalSettings.tableName,
+    port: integer(env, 'PORT', localDefaults.port, 0, 65_535),
+    tableName: env['TABLE_NAME'] || localDefaults.tableName,
     dynamodbEndpoint: env['DYNAMODB_ENDPOINT'] || undefined,
-    idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', defaultLocalSettings.idleTimeoutSeconds, 1),
+    idleTimeoutSeconds: integer(env, 'IDLE_TIMEOUT_SECONDS', localDefaults.idleTimeoutSeconds, 1),
     gatewayTiming: gatewayTiming(env),
     timingSeed: integer(env, 'GATEWAY_TIMING_SEED', randomInt(2 ** 31), 0),
-    warmUpSeconds: integer(env, 'WARM_UP_SECONDS', defaultLocalSettings.warmUpSeconds, 0, 60),
-    functions: choice(env, 'LOCAL_FUNCTIONS', functionsModes, defaultLocalSettings.functions),
-    concurrencyLimit: integer(env, 'LAMBDA_CONCURRENCY', defaultLocalSettings.concurrencyLimit, 1, 1_000),
+    warmUpSeconds: integer(env, 'WARM_UP_SECONDS', localDefaults.warmUpSeconds, 0, 60),
+    functions: choice(env, 'LOCAL_FUNCTIONS', functionsModes, localDefaults.functions),
+    concurrencyLimit: integer(env, 'LAMBDA_CONCURRENCY', localDefaults.concurrencyLimit, 1, 1_000),
     functionLogs: env['FUNCTION_LOGS'] || undefined,
+    limits: limitsFromEnvironment(env),
+    joinOrder: joinOrderFromEnvironment(env),
+    signalDelivery: signalDeliveryFromEnvironment(env),
+    auth: authConfigFromEnvironment(env),
+    delivery: localDeliveryFromEnvironment(env),
+    aws: {
+      region: env['AWS_REGION'] || localAwsIdentity.region,
+      ...(env['AWS_ACCESS_KEY_ID'] ? {} : { credentials: localAwsIdentity.credentials }),
+    },
   };
 }
 
@@ -61,7 +112,7 @@ function gatewayTiming(env: NodeJS.ProcessEnv): GatewayTimingMode {
   if (env['FRAME_ORDER']) {
     throw new ConfigurationError('FRAME_ORDER is replaced by GATEWAY_TIMING (in-order, parallel or aws)');
   }
-  const raw = env['GATEWAY_TIMING'] || defaultLocalSettings.gatewayTiming;
+  const raw = env['GATEWAY_TIMING'] || localDefaults.gatewayTiming;
   if (!(gatewayTimings as readonly string[]).includes(raw)) {
     throw new ConfigurationError(`GATEWAY_TIMING must be ${gatewayTimings.join(', ')}, got "${raw}"`);
   }

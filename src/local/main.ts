@@ -1,8 +1,10 @@
 import './metrics/metrics-on.js';
+import './powertools-defaults.js';
 import { ConfigurationError } from '../config/limits.js';
 import { dashboardPaths } from '../dashboard/dashboard-site.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime.js';
+import { localSettings } from './local-settings.js';
 import { watchParent } from './parent-watch.js';
 import { startupProblems } from './startup-check.js';
 
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   }
   console.log('starting y-webrtc signaling (local)...');
   try {
-    runtime = await startLocalRuntime({ metricsFrom: process.stdout, activity: (line) => console.log(`  ${line}`) });
+    runtime = await startLocalRuntime({ settings: localSettings(process.env), metricsFrom: process.stdout, activity: (line) => console.log(`  ${line}`) });
   } catch (error) {
     if (error instanceof JavaMissingError || error instanceof ConfigurationError) {
       console.error(`\n${error.message}`);

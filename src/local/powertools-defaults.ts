@@ -1,9 +1,14 @@
+import { defaultMetricsNamespace, defaultServiceName } from '../config/metrics.js';
+
 /**
- * Powertools reads its settings from the environment when the handlers' observability
- * module loads, so the local runtime imports this first. In-process runtimes (tests, benches)
- * keep metrics off, since their EMF lines would bury the output; `npm start` turns them on
- * before this (metrics/metrics-on.ts) and takes the lines off stdout for its dashboard.
- * Warnings and errors still show. Either can be set otherwise from the environment.
+ * A prelude of the entry points that run the handlers in their own process (`npm start`,
+ * the benches, the dashboard screenshot): each imports it first, since Powertools reads its
+ * settings from the environment when the handlers' observability module loads. Nothing
+ * below the entry points touches the environment. Metrics stay off (their EMF lines would
+ * bury the output) unless the entry point turned them on before (metrics/metrics-on.ts);
+ * warnings and errors show. Each can be set otherwise from the environment.
  */
+process.env['POWERTOOLS_SERVICE_NAME'] ??= defaultServiceName;
+process.env['POWERTOOLS_METRICS_NAMESPACE'] ??= defaultMetricsNamespace;
 process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';

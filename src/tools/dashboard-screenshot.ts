@@ -5,11 +5,13 @@
  * with --update-docs.
  */
 import '../local/metrics/metrics-on.js';
+import '../local/powertools-defaults.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { dashboardPaths } from '../dashboard/dashboard-site.js';
 import { freePort } from '../local/free-port.js';
+import { localSettings } from '../local/local-settings.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { runLoadTest } from '../loadtest/run.js';
 import { defineCli } from './cli.js';
@@ -35,7 +37,7 @@ async function main(): Promise<number> {
   const file = parsed.values['update-docs'] ? 'docs/images/dashboard.png' : '.test-artifacts/dashboard.png';
 
   console.log('starting the local runtime...');
-  const runtime = await startLocalRuntime({ metricsFrom: process.stdout, settings: { port: await freePort() } });
+  const runtime = await startLocalRuntime({ metricsFrom: process.stdout, settings: { ...localSettings(process.env), port: await freePort() } });
   const load = new AbortController();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   try {

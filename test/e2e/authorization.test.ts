@@ -21,11 +21,11 @@ function handshakeStatus(url: string): Promise<number> {
   });
 }
 
-describe('authorization through the local runtime', () => {
+// On the shipped bundles: the authorizer's bundle reads its key through Secrets Manager's API, as deployed.
+describe('authorization through the local runtime (LOCAL_FUNCTIONS=bundles)', () => {
   let runtime: LocalRuntime;
   beforeAll(async () => {
-    Object.assign(process.env, authEnvironment);
-    runtime = await startTestRuntime();
+    runtime = await startTestRuntime({ settings: { functions: 'bundles', auth: { secret: testSecret, issuer: testIssuer, audience: testAudience, roomsClaim: 'rooms' } } });
   });
   afterAll(() => runtime?.stop());
 

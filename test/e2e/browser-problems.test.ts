@@ -12,7 +12,7 @@ import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tok
  * its room: an unreachable server, a missing token (401), a token whose rooms leave its room
  * out. No WebRTC here: only the page and the signaling server, on the host's loopback.
  */
-const authSettings = { AUTH_JWT_SECRET: testSecret, AUTH_ISSUER: testIssuer, AUTH_AUDIENCE: testAudience };
+const auth = { secret: testSecret, issuer: testIssuer, audience: testAudience, roomsClaim: 'rooms' };
 /** The page waits 4 s before it asks; a user reads the answer a moment later. */
 const problemShownMs = 8_000;
 
@@ -23,12 +23,7 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])('the demo page, when
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    Object.assign(process.env, authSettings);
-    try {
-      runtime = await startTestRuntime();
-    } finally {
-      for (const name of Object.keys(authSettings)) delete process.env[name];
-    }
+    runtime = await startTestRuntime({ settings: { auth } });
     pageUrl = `${runtime.url.replace(/^ws/, 'http')}/`;
     launched = await launchChromium();
   }, 60_000);

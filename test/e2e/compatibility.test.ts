@@ -56,7 +56,7 @@ describe('compatibility with y-webrtc bin/server.js (JOIN_ORDER=arrival)', () =>
 
   beforeAll(async () => {
     // The reference server's rule; JOIN_ORDER=room (the default) differs on purpose: docs/architecture.md.
-    [reference, runtime] = await Promise.all([startReferenceServer(), startTestRuntime({ joinOrder: 'arrival', signalDelivery: 'room' })]);
+    [reference, runtime] = await Promise.all([startReferenceServer(), startTestRuntime({ settings: { joinOrder: 'arrival', signalDelivery: 'room' } })]);
   });
   afterAll(async () => {
     await Promise.all([reference?.stop(), runtime?.stop()]);

@@ -16,7 +16,7 @@ const counted = CountedMetrics.start();
 beforeAll(async () => {
   [runtime, roomWide, awsTimed] = await Promise.all([
     startTestRuntime(),
-    startTestRuntime({ signalDelivery: 'room' }),
+    startTestRuntime({ settings: { signalDelivery: 'room' } }),
     startTestRuntime({ settings: { gatewayTiming: 'aws' } }),
   ]);
 });

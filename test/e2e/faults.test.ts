@@ -27,7 +27,7 @@ vi.hoisted(() => {
 });
 
 beforeAll(async () => {
-  runtime = await startTestRuntime({ delivery: 'management-api' });
+  runtime = await startTestRuntime({ settings: { delivery: 'management-api' } });
   const { dynamoDb, managementClientFor } = runtime.dependencies;
   dynamo = await DynamoFaults.on(dynamoDb);
   // The runtime points every sender at the emulator: this is the client the handlers post through.

@@ -5,6 +5,7 @@ vi.hoisted(() => {
   process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
 });
 
+import { defaultLimits } from '../../src/config/limits.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { DynamoFaults } from '../support/faults.js';
@@ -23,12 +24,10 @@ beforeAll(async () => {
   // holds many (the benches' with thousands of items), which can delay this table's turn.
   database = await startDynamoDbLocal();
   // Connections last 3 s and their items expire 1 s later.
-  process.env['MAX_CONNECTION_SECONDS'] = '3';
-  process.env['EXPIRY_GRACE_SECONDS'] = '1';
   // A client that connects with ?lose-disconnect plays a connection whose $disconnect AWS never delivers.
   runtime = await startTestRuntime({
     deliverDisconnect: (connection) => !('lose-disconnect' in connection.queryStringParameters),
-    settings: { dynamodbEndpoint: database.endpoint },
+    settings: { dynamodbEndpoint: database.endpoint, limits: { ...defaultLimits, maxConnectionSeconds: 3, expiryGraceSeconds: 1 } },
   });
   dynamo = await DynamoFaults.on(runtime.dependencies.dynamoDb);
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MetricName } from '../../src/config/metrics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { defaultLimits } from '../../src/config/limits.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { CountedMetrics } from '../support/metrics.js';
@@ -55,11 +56,9 @@ beforeAll(async () => {
   // whose sweep visits every table of the instance, and the run's shared one holds many. A
   // clean-clone CI run saw one connection still there 60 s after the churn on the shared one.
   database = await startDynamoDbLocal();
-  process.env['MAX_CONNECTION_SECONDS'] = String(maxConnectionSeconds);
-  process.env['EXPIRY_GRACE_SECONDS'] = '1';
   runtime = await startTestRuntime({
     deliverDisconnect: (connection) => !('vanish' in connection.queryStringParameters),
-    settings: { dynamodbEndpoint: database.endpoint },
+    settings: { dynamodbEndpoint: database.endpoint, limits: { ...defaultLimits, maxConnectionSeconds: maxConnectionSeconds, expiryGraceSeconds: 1 } },
   });
 });
 afterAll(async () => {

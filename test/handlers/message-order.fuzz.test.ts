@@ -42,7 +42,7 @@ interface Modelled {
 let runtime: LocalRuntime;
 let handler: ReturnType<typeof messageHandler>;
 beforeAll(async () => {
-  runtime = await startTestRuntime({ signalDelivery: 'peer' });
+  runtime = await startTestRuntime({ settings: { signalDelivery: 'peer' } });
   handler = messageHandler(runtime.dependencies);
 });
 afterAll(() => runtime?.stop());

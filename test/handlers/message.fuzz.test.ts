@@ -95,10 +95,9 @@ function fuzzSuite(signalDelivery: SignalDelivery): void {
   const pool = ['room', 'Room', 'é', '𝄞', '__proto__', 'constructor', 'team-a', 'team-b', 'x'.repeat(24), 'é'.repeat(12), 'a b', 't#x', 'c#y'];
 
   beforeAll(async () => {
-    Object.assign(process.env, environment);
-    runtime = await startTestRuntime({ signalDelivery });
-    limits = limitsFromEnvironment(process.env);
+    limits = limitsFromEnvironment(environment);
     expect(limits.maxTopicsPerConnection).toBe(10);
+    runtime = await startTestRuntime({ settings: { signalDelivery, limits } });
     counter = new CommandCounter(runtime.dependencies.dynamoDb);
     handler = messageHandler(runtime.dependencies);
 

@@ -11,7 +11,7 @@ import { settled, TestClient } from '../support/test-client.js';
 let inProcess: LocalRuntime;
 let overHttp: LocalRuntime;
 beforeAll(async () => {
-  [inProcess, overHttp] = await Promise.all([startTestRuntime(), startTestRuntime({ delivery: 'management-api' })]);
+  [inProcess, overHttp] = await Promise.all([startTestRuntime(), startTestRuntime({ settings: { delivery: 'management-api' } })]);
 });
 afterAll(() => Promise.all([inProcess?.stop(), overHttp?.stop()]));
 

@@ -12,7 +12,7 @@ const counted = CountedMetrics.start();
 let first: LocalRuntime;
 let second: LocalRuntime;
 beforeAll(async () => {
-  [first, second] = await Promise.all([startTestRuntime(), startTestRuntime({ joinOrder: 'arrival' })]);
+  [first, second] = await Promise.all([startTestRuntime(), startTestRuntime({ settings: { joinOrder: 'arrival' } })]);
 });
 afterAll(() => Promise.all([first?.stop(), second?.stop()]));
 

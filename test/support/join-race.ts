@@ -107,8 +107,8 @@ export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: nu
 
   beforeAll(async () => {
     [runtime, arrival] = await Promise.all([
-      startTestRuntime({ settings: { gatewayTiming }, joinOrder: 'room' }),
-      startTestRuntime({ settings: { gatewayTiming }, joinOrder: 'arrival' }),
+      startTestRuntime({ settings: { gatewayTiming, joinOrder: 'room' } }),
+      startTestRuntime({ settings: { gatewayTiming, joinOrder: 'arrival' } }),
     ]);
   });
   afterAll(() => Promise.all([runtime?.stop(), arrival?.stop()]));

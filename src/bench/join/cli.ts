@@ -1,8 +1,10 @@
+import '../../local/powertools-defaults.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayTimingMode } from '../../local/gateway-timing.js';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { localSettings } from '../../local/local-settings.js';
 import { startLocalRuntime } from '../../local/local-runtime.js';
 import { reportFolder, reportFolderConflict } from '../../tools/report-folder.js';
 import { defineCli, type CliValues } from '../../tools/cli.js';
@@ -52,7 +54,7 @@ async function main(values: CliValues<typeof cli>): Promise<number> {
     const tableName = `bench-join-${Date.now()}`;
     for (const size of sizes) rows.push(await measureJoins({ name: referenceTarget, url: reference.url }, size, trials, timeoutOf(size), log));
     for (const gatewayTiming of ['in-order', 'aws'] as const satisfies readonly GatewayTimingMode[]) {
-      const runtime = await startLocalRuntime({ settings: { port: 0, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
+      const runtime = await startLocalRuntime({ settings: { ...localSettings(process.env), port: 0, tableName, dynamodbEndpoint: database.endpoint, gatewayTiming } });
       try {
         const meter = new CommandCounter(runtime.dependencies.dynamoDb, { consumedCapacity: true });
         const name = `this server, ${gatewayTiming === 'aws' ? `AWS timing (seed ${runtime.timing.seed})` : 'default timing'}`;

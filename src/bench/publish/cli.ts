@@ -1,5 +1,7 @@
+import '../../local/powertools-defaults.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localSettings } from '../../local/local-settings.js';
 import { startLocalRuntime } from '../../local/local-runtime.js';
 import { reportFolder, reportFolderConflict } from '../../tools/report-folder.js';
 import { defineCli } from '../../tools/cli.js';
@@ -37,7 +39,7 @@ async function main(): Promise<number> {
   console.log('starting the local runtime (DynamoDB Local, emulator, poller) and y-webrtc bin/server.js...');
   let handlerTimes: number[] = [];
   const runtime = await startLocalRuntime({
-    settings: { port: 0 },
+    settings: { ...localSettings(process.env), port: 0 },
     onInvoked: (fn, milliseconds) => {
       if (fn === 'message') handlerTimes.push(milliseconds);
     },

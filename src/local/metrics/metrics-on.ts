@@ -1,6 +1,7 @@
 /**
- * `npm start` draws the handlers' metrics at /dashboard, so Powertools must emit them: it
- * reads this when the handlers load, so main.ts imports this module first. The runtime takes
- * the EMF lines off stdout (`metricsFrom`); setting it to true turns them off.
+ * A prelude of `npm start` (and its screenshot tool), imported first, before
+ * powertools-defaults.ts: its dashboard draws the handlers' metrics, so Powertools must emit
+ * them. In sources mode the runtime takes the EMF lines off stdout (`metricsFrom`); setting
+ * POWERTOOLS_METRICS_DISABLED=true turns them off.
  */
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'false';

@@ -111,7 +111,7 @@ describe('a function run from its bundle in execution environments (LocalFunctio
     const metrics = new MetricStore();
     const fn = localFunction({ timeoutSeconds: 1 }, 5, metrics);
     expect(((await fn.invoke({})) as FixtureResult).invocations).toBe(1);
-    const timedOut = await fn.invoke({ sleep: 3_000 }).catch((error: unknown) => error as InvocationFailed);
+    const timedOut = await fn.invoke({ sleep: 3_000 }).catch((error: unknown) => error as InvocationFailed) as InvocationFailed;
     expect(timedOut).toBeInstanceOf(InvocationFailed);
     expect((timedOut as InvocationFailed).kind).toBe('timeout');
     expect(logs.some((line) => /Task timed out after 1\.00 seconds/.test(line))).toBe(true);
@@ -122,7 +122,7 @@ describe('a function run from its bundle in execution environments (LocalFunctio
 
   it("reports the function's error with its message, logs it as Lambda does, and keeps the environment", async () => {
     const fn = localFunction();
-    const failed = await fn.invoke({ fail: 'Unauthorized' }).catch((error: unknown) => error as InvocationFailed);
+    const failed = await fn.invoke({ fail: 'Unauthorized' }).catch((error: unknown) => error as InvocationFailed) as InvocationFailed;
     expect([failed.kind, failed.message, failed.errorType]).toEqual(['function-error', 'Unauthorized', 'CustomError']);
     expect(logs.some((line) => line.includes('\tERROR\tInvoke Error \t{"errorType":"CustomError","errorMessage":"Unauthorized"'))).toBe(true);
     expect(((await fn.invoke({})) as FixtureResult).invocations).toBe(2);
@@ -130,7 +130,7 @@ describe('a function run from its bundle in execution environments (LocalFunctio
 
   it('fails the invocation of a bundle whose init fails, and logs why', async () => {
     const fn = localFunction({ handlerFile: join(folder, 'broken.mjs') });
-    const failed = await fn.invoke({}).catch((error: unknown) => error as InvocationFailed);
+    const failed = await fn.invoke({}).catch((error: unknown) => error as InvocationFailed) as InvocationFailed;
     expect(failed.kind).toBe('environment-lost');
     expect(failed.message).toMatch(/not-shipped\.mjs/);
     expect(logs.some((line) => line.startsWith('INIT_REPORT') && line.includes('Status: error'))).toBe(true);
