@@ -4,6 +4,7 @@ import { ConfigurationError } from '../config/limits.js';
 import { dashboardPaths } from '../dashboard/dashboard-site.js';
 import { JavaMissingError } from './dynamodb-local.js';
 import { startLocalRuntime, type LocalRuntime } from './local-runtime.js';
+import { buildPackageIfStale } from './lambda/package-build.js';
 import { localSettings } from './local-settings.js';
 import { watchParent } from './parent-watch.js';
 import { startupProblems } from './startup-check.js';
@@ -46,9 +47,15 @@ async function main(): Promise<void> {
     for (const problem of problems) console.error(`  - ${problem}`);
     process.exit(1);
   }
-  console.log('starting y-webrtc signaling (local)...');
+  const settings = localSettings(process.env);
+  console.log(`starting y-webrtc signaling (local${settings.functions === 'bundles' ? ', on the shipped bundles' : ''})...`);
   try {
-    runtime = await startLocalRuntime({ settings: localSettings(process.env), metricsFrom: process.stdout, activity: (line) => console.log(`  ${line}`) });
+    if (settings.functions === 'bundles') buildPackageIfStale((line) => console.log(`  ${line}`));
+    runtime = await startLocalRuntime({
+      settings: { ...settings, functionLogs: settings.functionLogs ?? (settings.functions === 'bundles' ? defaultFunctionLogs : undefined) },
+      metricsFrom: process.stdout,
+      activity: (line) => console.log(`  ${line}`),
+    });
   } catch (error) {
     if (error instanceof JavaMissingError || error instanceof ConfigurationError) {
       console.error(`\n${error.message}`);
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
             '                  To keep it private, run one where you choose and set DYNAMODB_ENDPOINT (docs/security.md).',
           ]),
       `  table           ${runtime.tableName}`,
+      ...functionsLines(runtime),
       `  authorization   ${authorizationLine(runtime.authorization)}`,
       ...timingLines(runtime.timing),
       ...(runtime.joinOrder === 'arrival' ? ["  join order      the reference server's: whoever is subscribed when an announce is handled (JOIN_ORDER=arrival)"] : []),
@@ -94,6 +102,21 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+}
+
+/** Where `npm start` writes the functions' logs in bundles mode, unless FUNCTION_LOGS says otherwise. */
+const defaultFunctionLogs = 'logs/local';
+
+function functionsLines(runtime: LocalRuntime): string[] {
+  if (!runtime.bundled) return ['  functions       the TypeScript handlers, in this process (LOCAL_FUNCTIONS=sources)'];
+  const { logs, functions } = runtime.bundled;
+  const [first] = functions.keys();
+  const logFile = first ? logs.fileOf(first) : undefined;
+  return [
+    `  functions       the shipped bundles (dist/handlers) as the synthesized template configures them, each in`,
+    `                  execution environments of its own: ${[...functions.keys()].join(', ')} (LOCAL_FUNCTIONS=bundles)`,
+    ...(logFile ? [`  function logs   ${logFile.replace(/[^/]+\.log$/, '<function>.log')}   (tail -f; START, END, REPORT lines as on CloudWatch)`] : []),
+  ];
 }
 
 function timingLines(timing: LocalRuntime['timing']): string[] {

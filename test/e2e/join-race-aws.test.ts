@@ -1,5 +1,5 @@
-// The tests and their assertions are in test/support/join-race.ts; this file runs them in GATEWAY_TIMING=aws.
-// One file per timing: a process holds one local runtime (the handlers keep their clients).
+// The tests and their assertions are in test/support/join-race.ts; this file runs them in
+// GATEWAY_TIMING=aws, on the shipped bundles in execution environments (LOCAL_FUNCTIONS=bundles).
 import { joinRaceSuite } from '../support/join-race.js';
 
-joinRaceSuite('aws', 10);
+joinRaceSuite('aws', 10, 'bundles');

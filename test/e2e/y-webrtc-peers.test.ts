@@ -26,12 +26,13 @@ const timings: readonly GatewayTimingMode[] = ['in-order', 'aws'];
 /** Starting a peer's process (Node, tsx, wrtc) on a loaded 2-core machine; as before, not a user's wait. */
 const processStartMs = 20_000;
 
-describe.each(timings)(`y-webrtc peers in separate processes, GATEWAY_TIMING=%s (${namespace ? 'loopback-only namespace' : 'host network'})`, (timing) => {
+describe.each(timings)(`y-webrtc peers in separate processes, GATEWAY_TIMING=%s, with LOCAL_FUNCTIONS=bundles in AWS timing (${namespace ? 'loopback-only namespace' : 'host network'})`, (timing) => {
   let server: SignalingServer | undefined;
   const running = new Set<Peer>();
 
   beforeAll(async () => {
-    server = await startSignalingServer({ namespace, env: { GATEWAY_TIMING: timing } });
+    // AWS timing on the shipped bundles, in execution environments of their own, as deployed.
+    server = await startSignalingServer({ namespace, env: { GATEWAY_TIMING: timing, ...(timing === 'aws' ? { LOCAL_FUNCTIONS: 'bundles' } : {}) } });
   }, 50_000);
 
   afterAll(async () => {

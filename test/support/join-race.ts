@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { forEachBounded } from '../../src/signaling/bounded.js';
+import type { FunctionsMode } from '../../src/local/local-settings.js';
 import { connectWithId, startTestRuntime } from './runtime.js';
 import type { TestClient } from './test-client.js';
 
@@ -100,15 +101,15 @@ const clearlyApartMs = 20;
  *   rule) and must see glare or stalemate: a pass above never means the race was not triggered.
  * One file per timing (each test file is its own process: see join-race-aws.test.ts).
  */
-export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: number): void {
+export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: number, functions: FunctionsMode = 'sources'): void {
   const gaps = [0, 2, 5, 20, 50];
   let runtime: LocalRuntime;
   let arrival: LocalRuntime;
 
   beforeAll(async () => {
     [runtime, arrival] = await Promise.all([
-      startTestRuntime({ settings: { gatewayTiming, joinOrder: 'room' } }),
-      startTestRuntime({ settings: { gatewayTiming, joinOrder: 'arrival' } }),
+      startTestRuntime({ settings: { gatewayTiming, joinOrder: 'room', functions } }),
+      startTestRuntime({ settings: { gatewayTiming, joinOrder: 'arrival', functions } }),
     ]);
   });
   afterAll(() => Promise.all([runtime?.stop(), arrival?.stop()]));
@@ -117,7 +118,7 @@ export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: nu
   const describeResult = (result: JoinRaceResult) =>
     `${outcomeOf(result)} at ${result.gapMs} ms (first heard second: ${result.firstHeardSecond}, placed first: ${result.firstPlacedFirst})`;
 
-  describe(`two peers joining one room together (GATEWAY_TIMING=${gatewayTiming})`, () => {
+  describe(`two peers joining one room together (GATEWAY_TIMING=${gatewayTiming}, LOCAL_FUNCTIONS=${functions})`, () => {
     it(`gives exactly one of them the other's announce, the later-placed one's, ${trialsPerGap} trials at each of ${gaps.join(', ')} ms apart`, async () => {
       const results = await inBatches(trials, 8, (gap, index) => joinRace(runtime, `race-${gatewayTiming}-${index}`, gap));
       const failures = results.filter((result) => outcomeOf(result) !== 'one-way' || result.firstHeardSecond !== result.firstPlacedFirst).map(describeResult);

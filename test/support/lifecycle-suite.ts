@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayTimingMode } from '../../src/local/gateway-timing.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { defaultLimits } from '../../src/config/limits.js';
-import { CountedMetrics } from './metrics.js';
+import type { MetricName } from '../../src/config/metrics.js';
+import type { FunctionsMode } from '../../src/local/local-settings.js';
+import { CountedMetrics, recordedSum } from './metrics.js';
 import { allItems, connectWithId, eventually, startTestRuntime } from './runtime.js';
 import { TestClient } from './test-client.js';
 
@@ -15,22 +17,24 @@ const connectionIdOf = (item: Item) => (item['connectionId'] as { S?: string } |
  * (the table, the metrics), never on the order a connection's frames are handled in: the
  * same tests hold in AWS timing.
  */
-export function lifecycleSuite(gatewayTiming: GatewayTimingMode): void {
+export function lifecycleSuite(gatewayTiming: GatewayTimingMode, functions: FunctionsMode = 'sources'): void {
   let runtime: LocalRuntime;
   const counted = CountedMetrics.start();
 
   beforeAll(async () => {
     // A client that connects with ?lose-disconnect plays a connection whose $disconnect AWS never delivers.
     runtime = await startTestRuntime({
-      settings: { gatewayTiming },
+      settings: { gatewayTiming, functions },
       deliverDisconnect: (connection) => !('lose-disconnect' in connection.queryStringParameters),
     });
   });
   afterAll(() => runtime?.stop());
 
+  // In bundles mode the handlers count in their own environments: their EMF reaches the runtime's store.
+  const sum = (name: MetricName) => (functions === 'bundles' ? recordedSum(runtime.metrics, name) : counted.sum(name));
   const itemsOf = async (kind: string) => (await allItems(runtime)).filter((item) => kindOf(item) === kind);
 
-  describe(`connection lifecycle (GATEWAY_TIMING=${gatewayTiming})`, () => {
+  describe(`connection lifecycle (GATEWAY_TIMING=${gatewayTiming}, LOCAL_FUNCTIONS=${functions})`, () => {
     it('leaves no connection or subscription once every client has disconnected and the stream is drained', async () => {
       const clients = await Promise.all(Array.from({ length: 5 }, () => TestClient.connect(runtime.url)));
       for (const [index, client] of clients.entries()) {
@@ -60,9 +64,9 @@ export function lifecycleSuite(gatewayTiming: GatewayTimingMode): void {
       expect((await subscriptionsOfStale()).map(kindOf).sort()).toEqual(['connection', 'subscription', 'subscription']);
 
       const publisher = await TestClient.connect(runtime.url);
-      const goneBefore = counted.sum('StaleReceivers');
+      const goneBefore = sum('StaleReceivers');
       publisher.send({ type: 'publish', topic: 'gone-room', data: 'anyone?' });
-      await eventually(() => counted.sum('StaleReceivers') - goneBefore === 1, 20_000, 'one stale receiver counted');
+      await eventually(() => sum('StaleReceivers') - goneBefore === 1, 20_000, 'one stale receiver counted');
       // The connection item went at once; the stream cleanup takes the remaining subscriptions.
       await eventually(async () => (await allItems(runtime)).every((item) => connectionIdOf(item) !== staleId), 20_000, 'stale items gone');
       expect(publisher.received).toEqual([]);

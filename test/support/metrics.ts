@@ -1,6 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { vi } from 'vitest';
 import { metricNames, rejectionReasonDimension, type MetricName } from '../../src/config/metrics.js';
+import type { MetricStore } from '../../src/local/metrics/metric-store.js';
 import type { RejectionReason } from '../../src/protocol/rejection.js';
 
 /**
@@ -51,6 +52,15 @@ export class CountedMetrics {
   private calls(since: number) {
     return this.addMetric.mock.calls.slice(since);
   }
+}
+
+/**
+ * The sum of a handler metric over every dimension set, as a local runtime recorded it from
+ * its functions' EMF: how tests count in bundles mode, where the handlers run in execution
+ * environments and print their metrics, out of reach of a spy in this process.
+ */
+export function recordedSum(store: MetricStore, name: MetricName): number {
+  return store.seriesOf(name).reduce((total, series) => total + series.total.sum, 0);
 }
 
 function spyOnAddMetric() {
