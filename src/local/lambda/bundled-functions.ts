@@ -40,6 +40,8 @@ export interface BundledFunctions {
   readonly cleanupSource: TemplateStreamSource;
   readonly functions: ReadonlyMap<LambdaFunctionName, LocalFunction>;
   readonly logs: FunctionLogs;
+  /** Starts environments ahead of the events (provisioned concurrency), per function. */
+  provision(counts: Partial<Readonly<Record<LambdaFunctionName, number>>>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,9 @@ export async function startBundledFunctions(options: BundledFunctionsOptions): P
       cleanupSource: template.cleanupSource,
       functions,
       logs,
+      provision: async (counts) => {
+        for (const [name, count] of Object.entries(counts) as [LambdaFunctionName, number][]) await functions.get(name)?.provision(count);
+      },
       stop,
     };
   } catch (error) {
