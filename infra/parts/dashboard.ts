@@ -61,7 +61,7 @@ export function createDashboard(scope: Construct, sources: DashboardSources): Da
         return [apiGatewayMetric(sources.api, sources.stageName, series.metric, { statistic, label: `${series.metric}${series.statistic && series.statistic !== 'Sum' ? ` ${series.statistic}` : ''}` })];
       case 'eachFunction':
         return (Object.entries(sources.functions) as [SignalingFunctionName, IFunction][]).map(([name, fn]) =>
-          fn.metric(series.metric, { statistic, period, label: name }),
+          fn.metric(series.metric, { statistic, period, label: series.label ? `${name} ${series.label}` : name }),
         );
       case 'cleanupFunction':
         return [sources.functions.cleanup.metric(series.metric, { statistic, period, label })];

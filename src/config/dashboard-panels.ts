@@ -12,8 +12,19 @@ import { metricNames, type MetricName } from './metrics.js';
  */
 export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'p50' | 'p99';
 
+/**
+ * The name a Lambda metric (namespace AWS/Lambda) has in the local runtime's store, apart
+ * from the handlers' EMF names: in bundles mode the runtime records what Lambda would, by
+ * `FunctionName`, and the local page draws the `aws` Lambda series from it.
+ */
+export function localLambdaMetric(metric: string): string {
+  return `AWS/Lambda ${metric}`;
+}
+
 /** Metrics only the local runtime records (not EMF, not on AWS). */
 export const localMetricNames = {
+  /** Lambda writes it only in a cold start's REPORT line; bundles mode only. */
+  initDuration: localLambdaMetric('InitDuration'),
   handlerDuration: 'HandlerDuration',
   dynamoDbRequests: 'DynamoDbRequests',
   dynamoDbCapacityUnits: 'DynamoDbCapacityUnits',
@@ -41,7 +52,7 @@ export type Series =
       readonly label: string;
       readonly statistic?: Statistic;
       /** One line per value of this dimension, as recorded. */
-      readonly split?: 'function' | 'operation';
+      readonly split?: 'function' | 'operation' | 'FunctionName';
     };
 
 export interface Panel {
@@ -129,13 +140,14 @@ export const dashboardRows: readonly (readonly Panel[])[] = [
     { title: 'Stream iterator age (cleanup)', series: [aws('cleanupFunction', 'IteratorAge', 'Maximum', 'max ms')] },
   ],
   [
-    { title: 'Cleanup dead-letter queue', series: [aws('deadLetterQueue', 'ApproximateNumberOfMessagesVisible', 'Maximum', 'messages')], width: 6 },
-    { title: 'Lambda duration p99 (ms)', series: [aws('eachFunction', 'Duration', 'p99')], width: 6 },
+    { title: 'Lambda invocations', series: [aws('eachFunction', 'Invocations')], width: 6 },
+    { title: 'Lambda duration (ms)', series: [aws('eachFunction', 'Duration', 'p50', 'p50'), aws('eachFunction', 'Duration', 'p99', 'p99')], width: 6 },
     { title: 'Lambda errors', series: [aws('eachFunction', 'Errors')], width: 6 },
     { title: 'Lambda throttles', series: [aws('eachFunction', 'Throttles')], width: 6 },
   ],
   [
     { title: 'Lambda concurrency (max)', series: [aws('eachFunction', 'ConcurrentExecutions', 'Maximum')], width: 6 },
+    { title: 'Cleanup dead-letter queue', series: [aws('deadLetterQueue', 'ApproximateNumberOfMessagesVisible', 'Maximum', 'messages')], width: 6 },
     {
       title: 'DynamoDB consumed capacity',
       series: [
@@ -144,7 +156,7 @@ export const dashboardRows: readonly (readonly Panel[])[] = [
         aws('reverseIndex', 'ConsumedReadCapacityUnits'),
         aws('reverseIndex', 'ConsumedWriteCapacityUnits'),
       ],
-      width: 9,
+      width: 6,
     },
     {
       title: 'DynamoDB throttles',
@@ -154,7 +166,7 @@ export const dashboardRows: readonly (readonly Panel[])[] = [
         aws('reverseIndex', 'ReadThrottleEvents'),
         aws('reverseIndex', 'WriteThrottleEvents'),
       ],
-      width: 9,
+      width: 6,
     },
   ],
   [
@@ -172,6 +184,13 @@ export const dashboardRows: readonly (readonly Panel[])[] = [
 
 /** What only the local runtime knows, drawn after the shared rows on its page. */
 export const localPanels: readonly Panel[] = [
+  {
+    title: 'Lambda Init Duration (ms), cold starts of the bundles',
+    series: [
+      { from: 'local', metric: localMetricNames.initDuration, label: 'p50', statistic: 'p50', split: 'FunctionName' },
+      { from: 'local', metric: localMetricNames.initDuration, label: 'p99', statistic: 'p99', split: 'FunctionName' },
+    ],
+  },
   {
     title: 'Handler duration (ms)',
     series: [

@@ -134,7 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const streamLag = new StreamLag(metrics);
     const untap = options.metricsFrom && settings.functions === 'sources' ? tapEmf(options.metricsFrom, metrics) : undefined;
     if (untap) stack.push(async () => untap());
-    const dashboard = dashboardSite(() => dashboardData(metrics));
+    const dashboard = dashboardSite(() => dashboardData(metrics, { lambdaMetrics: settings.functions === 'bundles' }));
     const demo = demoSite();
     const timing = invocationTiming(settings.gatewayTiming, settings.timingSeed);
     const gateway: GatewayEmulator = new GatewayEmulator({

@@ -24,7 +24,7 @@ const referenced = (source: string, object: string, names: Record<string, string
 /** What the handlers count: every `metricNames.x` their code names. */
 const emitted = referenced(sourcesUnder('src/handlers'), 'metricNames', metricNames);
 /** What the local runtime records of its own. */
-const recordedLocally = referenced(sourcesUnder('src/local/metrics'), 'localMetricNames', localMetricNames);
+const recordedLocally = referenced(sourcesUnder('src/local/metrics') + sourcesUnder('src/local/lambda'), 'localMetricNames', localMetricNames);
 
 const handlerMetricsIn = (series: ReturnType<typeof sharedSeries>) =>
   new Set(series.flatMap((one) => (one.from === 'handlers' ? [one.metric] : [])));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { localMetricNames } from '../../config/dashboard-panels.js';
 import type { MetricStore } from '../metrics/metric-store.js';
 import { EnvironmentLost, ExecutionEnvironment, type EnvironmentSpec, type InvocationOutcome } from './execution-environment.js';
 import { lambdaMetric } from './lambda-metrics.js';
@@ -75,7 +76,7 @@ export class LocalFunction {
           return this.initFailed(requestId, error);
         }
         this.all.add(environment);
-        this.record('InitDuration', initMs);
+        this.options.metrics?.record(localMetricNames.initDuration, initMs, { FunctionName: this.name });
       }
       return await this.run(environment, requestId, event, initMs);
     } finally {

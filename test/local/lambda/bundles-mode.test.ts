@@ -5,6 +5,8 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handlerBundleDirectory } from '../../../infra/parts/handler-code.js';
 import { ConfigurationError } from '../../../src/config/limits.js';
+import type { DashboardData } from '../../../src/dashboard/dashboard-data.js';
+import { dashboardPaths } from '../../../src/dashboard/dashboard-site.js';
 import { lambdaMetric } from '../../../src/local/lambda/lambda-metrics.js';
 import type { LocalRuntime } from '../../../src/local/local-runtime.js';
 import { eventually, startTestRuntime } from '../../support/runtime.js';
@@ -99,5 +101,18 @@ describe('LOCAL_FUNCTIONS=bundles: the functions as the synthesized template dep
     // The worker's output reaches its log a moment after the echo reaches the client.
     await eventually(() => logs.tail('message').some((line) => line.startsWith('{"_aws"') && line.includes('"Publishes"')), 5_000, 'the EMF line');
     expect(runtime.metrics.seriesOf('Publishes')[0]?.total.sum).toBe(1);
+
+    // The dashboard's Lambda panels draw local numbers in this mode, by function.
+    const response = await fetch(`${runtime.url.replace(/^ws/, 'http')}${dashboardPaths.data}`);
+    const data = (await response.json()) as DashboardData;
+    const panel = (title: string) => data.panels.find((candidate) => candidate.title === title)!;
+    const total = (title: string, label: string) => panel(title).lines.find((line) => line.label === label)?.total;
+    expect(panel('Lambda invocations').awsOnly).toEqual([]);
+    expect(total('Lambda invocations', 'message')).toBe(2);
+    expect(total('Lambda invocations', 'connect')).toBe(1);
+    expect(total('Lambda duration (ms)', 'message p99')).toBeGreaterThan(0);
+    expect(total('Lambda concurrency (max)', 'message')).toBeGreaterThanOrEqual(1);
+    expect(total('Lambda Init Duration (ms), cold starts of the bundles', 'connect p50')).toBeGreaterThan(0);
+    expect(panel('Lambda throttles').lines.map((line) => line.label)).toEqual(['all functions (none yet)']);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationFailed, LocalFunction, type FunctionConfiguration } from '../../../src/local/lambda/local-function.js';
+import { localMetricNames } from '../../../src/config/dashboard-panels.js';
 import { lambdaMetric } from '../../../src/local/lambda/lambda-metrics.js';
 import { MetricStore } from '../../../src/local/metrics/metric-store.js';
 
@@ -73,7 +74,7 @@ describe('a function run from its bundle in execution environments (LocalFunctio
     expect(reports).toHaveLength(2);
     expect(reports[0]).toMatch(/Init Duration: \d+\.\d\d ms/);
     expect(reports[1]).not.toMatch(/Init Duration/);
-    expect(metrics.seriesOf(lambdaMetric('InitDuration'))[0]?.total.count).toBe(1);
+    expect(metrics.seriesOf(localMetricNames.initDuration)[0]?.total.count).toBe(1);
     expect(metrics.seriesOf(lambdaMetric('Invocations'))[0]?.total.sum).toBe(2);
   });
 
