@@ -21,9 +21,10 @@ async function main(): Promise<void> {
 
   await Promise.all(
     lambdaFunctionNames.map(async (name) => {
-      const outfile = join(projectRoot, handlerBundlesFolder, name, handlerBundleFile);
-      await build(functionBuildOptions(name, outfile));
-      say(`${name} function bundled: ${kilobytes(outfile)} (map ${kilobytes(`${outfile}.map`)})`);
+      const outdir = join(projectRoot, handlerBundlesFolder, name);
+      const outfile = join(outdir, handlerBundleFile);
+      await build(functionBuildOptions(name, outdir));
+      say(`${name} function bundled: ${kilobytes(outfile)} entry, with chunks beside it (map ${kilobytes(`${outfile}.map`)})`);
     }),
   );
 

@@ -2,7 +2,7 @@ import { jitter, sleep } from '../shared/delay.js';
 
 /**
  * Runs a batch write until nothing comes back unprocessed, backing off between attempts.
- * BatchWriteItem returns UnprocessedItems under throttling and ElectroDB does not retry them.
+ * BatchWriteItem returns UnprocessedItems under throttling, and the SDK does not retry them.
  */
 export async function untilAllProcessed<T>(
   items: readonly T[],

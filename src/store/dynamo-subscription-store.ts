@@ -1,48 +1,42 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Limits } from '../config/limits.js';
 import type { ConnectionRoom, Membership, MembershipChange, NewConnection, Rejoined, RoomMembers, SubscriptionStore } from '../signaling/ports.js';
 import { untilAllProcessed } from './batch-retry.js';
-import { createSignalingService, type SignalingService } from './entities.js';
+import { connectionItem, connectionKey } from './connection-item.js';
 import { expiryOf, nowInSeconds } from './expiry.js';
 import { MembershipWrites } from './membership-writes.js';
+import { membershipAttributes, subscriptionKey } from './subscription-item.js';
+import { keyPrefix, tableDefinition } from './table.js';
 
 type StoreLimits = Pick<Limits, 'maxConnectionSeconds' | 'expiryGraceSeconds' | 'batchWriteAttempts'>;
 
-interface SubscriptionKey {
-  readonly topic: string;
-  readonly connectionId: string;
-}
+const { partitionKey, sortKey, reverseIndex, timeToLiveAttribute } = tableDefinition;
+
+/** DynamoDB's BatchWriteItem limit. */
+const batchWriteSize = 25;
 
 /**
  * The subscription store on one DynamoDB table. No operation scans. Membership changes are
  * conditional updates of the subscription item, ordered by the stamp of their frame
- * (`MembershipWrites`); reads and deletes go through ElectroDB.
+ * (`MembershipWrites`); the rest is one request each, through the document client.
  */
 export class DynamoSubscriptionStore implements SubscriptionStore {
-  private readonly service: SignalingService;
   private readonly writes: MembershipWrites;
 
-  constructor(documents: DynamoDBDocumentClient, tableName: string, private readonly limits: StoreLimits) {
-    this.service = createSignalingService(documents, tableName);
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly limits: StoreLimits,
+  ) {
     this.writes = new MembershipWrites(documents, tableName, limits);
   }
 
-  private get connections() {
-    return this.service.entities.connection;
-  }
-
-  private get subscriptions() {
-    return this.service.entities.subscription;
-  }
-
   async putConnection(connection: NewConnection): Promise<void> {
-    await this.connections
-      .put({ ...connection, expiresAt: expiryOf(connection.connectedAt, this.limits) })
-      .go({ response: 'none' });
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: connectionItem(connection, expiryOf(connection.connectedAt, this.limits)) }));
   }
 
   async deleteConnection(connectionId: string): Promise<void> {
-    await this.connections.delete({ connectionId }).go({ response: 'none' });
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: connectionKey(connectionId) }));
   }
 
   async subscribe(change: MembershipChange, topics: readonly string[]): Promise<Membership[]> {
@@ -55,29 +49,40 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async removeSubscriptions(connectionId: string, topics: readonly string[]): Promise<void> {
-    await untilAllProcessed(
-      topics.map((topic) => ({ topic, connectionId })),
-      async (pending) => {
-        const { unprocessed } = await this.subscriptions.delete([...pending]).go();
-        return stillPending(pending, unprocessed);
-      },
-      this.limits.batchWriteAttempts,
-    );
+    for (let start = 0; start < topics.length; start += batchWriteSize) {
+      await untilAllProcessed(
+        topics.slice(start, start + batchWriteSize).map((topic) => subscriptionKey(topic, connectionId)),
+        async (pending) => {
+          const { UnprocessedItems } = await this.documents.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending.map((Key) => ({ DeleteRequest: { Key } })) } }),
+          );
+          return (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.DeleteRequest?.Key ? [request.DeleteRequest.Key] : []));
+        },
+        this.limits.batchWriteAttempts,
+      );
+    }
   }
 
   async membersOf(topic: string): Promise<RoomMembers> {
-    const now = nowInSeconds();
-    const { data } = await this.subscriptions.query
-      .byTopic({ topic })
-      .where(({ expiresAt, joinedAt }, { gt, exists }) => `${gt(expiresAt, now)} AND ${exists(joinedAt)}`)
-      .go({ pages: 'all', attributes: ['connectionId', 'peerId', 'joinedAt'] });
+    const { joinedAt: joined, peerId: peer } = membershipAttributes;
+    const items = await this.queryAll({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :connections)',
+      // A marker of a left room has no joinedAt; an expired item may linger until TTL takes it.
+      FilterExpression: '#expiresAt > :now AND attribute_exists(#joinedAt)',
+      ProjectionExpression: 'connectionId, #peerId, #joinedAt',
+      ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey, '#expiresAt': timeToLiveAttribute, '#joinedAt': joined, '#peerId': peer },
+      ExpressionAttributeValues: { ':pk': `${keyPrefix.topic}${topic}`, ':connections': keyPrefix.connection, ':now': nowInSeconds() },
+    });
+    const subscribers: string[] = [];
     const peerIds = new Map<string, string>();
     const joinedAt = new Map<string, number>();
-    for (const subscription of data) {
-      if (subscription.peerId !== undefined) peerIds.set(subscription.connectionId, subscription.peerId);
-      if (subscription.joinedAt !== undefined) joinedAt.set(subscription.connectionId, subscription.joinedAt);
+    for (const item of items) {
+      const connectionId = item['connectionId'] as string;
+      subscribers.push(connectionId);
+      if (typeof item[peer] === 'string') peerIds.set(connectionId, item[peer]);
+      if (typeof item[joined] === 'number') joinedAt.set(connectionId, item[joined]);
     }
-    return { subscribers: data.map((subscription) => subscription.connectionId), peerIds, joinedAt };
+    return { subscribers, peerIds, joinedAt };
   }
 
   async recordPeerId(topic: string, connectionId: string, peerId: string, at: number): Promise<void> {
@@ -85,21 +90,25 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async roomsOf(connectionId: string): Promise<ConnectionRoom[]> {
-    const { data } = await this.subscriptions.query
-      .byConnection({ connectionId })
-      .go({ pages: 'all', attributes: ['topic', 'joinedAt'] });
-    return data.map((subscription) => ({ topic: subscription.topic, left: subscription.joinedAt === undefined }));
+    const items = await this.queryAll({
+      IndexName: reverseIndex.name,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :topics)',
+      ProjectionExpression: 'topic, #joinedAt',
+      ExpressionAttributeNames: { '#pk': reverseIndex.partitionKey, '#sk': reverseIndex.sortKey, '#joinedAt': membershipAttributes.joinedAt },
+      ExpressionAttributeValues: { ':pk': `${keyPrefix.connection}${connectionId}`, ':topics': keyPrefix.topic },
+    });
+    return items.map((item) => ({ topic: item['topic'] as string, left: item[membershipAttributes.joinedAt] === undefined }));
   }
 
+  /** Every page of a query of the table. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(new QueryCommand({ ...input, TableName: this.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
 }
-
-/** ElectroDB hands back unprocessed keys, or null for a key it cannot read: then retry them all (writes are idempotent). */
-function stillPending<T extends SubscriptionKey>(pending: readonly T[], unprocessed: readonly (Partial<SubscriptionKey> | null)[]): T[] {
-  if (unprocessed.some((key) => key === null)) return [...pending];
-  return pending.filter((item) => unprocessed.some((key) => key !== null && sameSubscription(key, item)));
-}
-
-function sameSubscription(a: Partial<SubscriptionKey>, b: SubscriptionKey): boolean {
-  return a.topic === b.topic && a.connectionId === b.connectionId;
-}
-

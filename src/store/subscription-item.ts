@@ -1,4 +1,4 @@
-import { entityNameAttribute, entityNames, keyPrefix, tableDefinition } from './table.js';
+import { entityNameAttribute, entityNames, entityVersion, entityVersionAttribute, keyPrefix, tableDefinition } from './table.js';
 
 const { partitionKey, sortKey, reverseIndex } = tableDefinition;
 
@@ -23,9 +23,6 @@ export const membershipAttributes = {
   peerIdAt: 'peerIdAt',
 } as const;
 
-/** ElectroDB's version attribute: items written outside ElectroDB carry it too, so its reads own them. */
-const entityVersionAttribute = '__edb_v__';
-const entityVersion = '1';
 
 export function subscriptionKey(topic: string, connectionId: string): Record<string, string> {
   return { [partitionKey]: `${keyPrefix.topic}${topic}`, [sortKey]: `${keyPrefix.connection}${connectionId}` };

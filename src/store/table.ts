@@ -14,8 +14,14 @@ export const tableDefinition = {
 /** Key prefixes: they keep a topic from ever naming the same partition as a connection. */
 export const keyPrefix = { connection: 'c#', topic: 't#' } as const;
 
-/** ElectroDB writes the entity name of every item into this attribute. */
+/**
+ * The entity name of every item, in the attribute ElectroDB uses for it, with its version:
+ * the items keep the shape ElectroDB gave them (src/store/entities.ts), so tables written
+ * before the functions stopped bundling ElectroDB read the same (docs/architecture.md).
+ */
 export const entityNameAttribute = '__edb_e__';
+export const entityVersionAttribute = '__edb_v__';
+export const entityVersion = '1';
 
 /** Entity names, as stored in {@link entityNameAttribute}. */
 export const entityNames = { connection: 'connection', subscription: 'subscription' } as const;

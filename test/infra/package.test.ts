@@ -106,7 +106,7 @@ describe('the package in a fresh CDK app', () => {
 
   it('holds the compiled construct with its types and the prebuilt bundles, and no sources, tests, docs or images', () => {
     const paths = packed.files.map((file) => file.path);
-    const allowed = /^(package\.json|README\.md|dist\/handlers\/[a-z]+\/index\.mjs(\.map)?|dist\/(infra|src)\/[a-z/-]+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|dist\/handlers\/[a-z]+\/(chunks\/[\w-]+\.mjs|index\.mjs)(\.map)?|dist\/(infra|src)\/[a-z/-]+\.(js|d\.ts))$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of lambdaFunctionNames) {
       expect(paths).toContain(`${handlerBundlesFolder}/${name}/${handlerBundleFile}`);
@@ -158,7 +158,10 @@ describe('the package in a fresh CDK app', () => {
     const deployed = functions.map((fn) => {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
       const staged = join(app, 'cdk.out', uploadedFrom.get((fn.Properties['Code'] as { S3Key: string }).S3Key)!);
-      expect(readdirSync(staged).sort()).toEqual([handlerBundleFile, `${handlerBundleFile}.map`]);
+      // The entry, its map, and its chunks (the folder as the package ships it).
+      expect(readdirSync(staged).sort()).toEqual(['chunks', handlerBundleFile, `${handlerBundleFile}.map`]);
+      const name = bundles.get(readFileSync(join(staged, handlerBundleFile), 'utf8'))!;
+      expect(readdirSync(join(staged, 'chunks')).sort()).toEqual(readdirSync(join(installed, handlerBundlesFolder, name, 'chunks')).sort());
       return bundles.get(readFileSync(join(staged, handlerBundleFile), 'utf8'));
     });
     expect(deployed.sort()).toEqual([...lambdaFunctionNames].sort());
