@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { chromium } from 'playwright-core';
 import { dashboardPaths } from '../dashboard/dashboard-site.js';
 import { freePort } from '../local/free-port.js';
+import { buildPackageIfStale } from '../local/lambda/package-build.js';
 import { localSettings } from '../local/local-settings.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { runLoadTest } from '../loadtest/run.js';
@@ -34,10 +35,14 @@ async function main(): Promise<number> {
   const parsed = cli.parse(process.argv.slice(2));
   if (!parsed.ok) return parsed.exitCode;
   const { clients, rooms, seconds } = parsed.values;
-  const file = parsed.values['update-docs'] ? 'docs/images/dashboard.png' : '.test-artifacts/dashboard.png';
+  const settings = localSettings(process.env);
+  // With LOCAL_FUNCTIONS=bundles, the picture of that mode, whose Lambda panels have numbers.
+  const name = settings.functions === 'bundles' ? 'dashboard-bundles.png' : 'dashboard.png';
+  const file = parsed.values['update-docs'] ? `docs/images/${name}` : `.test-artifacts/${name}`;
 
-  console.log('starting the local runtime...');
-  const runtime = await startLocalRuntime({ metricsFrom: process.stdout, settings: { ...localSettings(process.env), port: await freePort() } });
+  console.log(`starting the local runtime (LOCAL_FUNCTIONS=${settings.functions})...`);
+  if (settings.functions === 'bundles') buildPackageIfStale((line) => console.log(line));
+  const runtime = await startLocalRuntime({ metricsFrom: process.stdout, settings: { ...settings, port: await freePort() } });
   const load = new AbortController();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   try {
