@@ -195,6 +195,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         ...(settings.functionLogs ? { logDirectory: settings.functionLogs } : {}),
         ...(options.adjustStack ? { adjustStack: options.adjustStack } : {}),
       });
+      if (settings.provisionedConcurrency > 0) {
+        const count = settings.provisionedConcurrency;
+        await bundled.provision({ authorizer: count, connect: count, message: count, disconnect: count, cleanup: count });
+      }
       // After the gateway's close and the stream's drain: they still invoke the functions.
       const functions = bundled;
       afterGatewayCloses(() => functions.stop());

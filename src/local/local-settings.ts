@@ -35,6 +35,11 @@ export interface LocalSettings {
   readonly functions: FunctionsMode;
   /** Bundles mode: execution environments per function at most; past it, invocations are throttled. */
   readonly concurrencyLimit: number;
+  /**
+   * Bundles mode: execution environments started per function before the runtime serves, as
+   * Lambda's provisioned concurrency: the first clients meet them warm.
+   */
+  readonly provisionedConcurrency: number;
   /** Bundles mode: the folder of the functions' logs (`<function>.log`); none: kept in memory only. */
   readonly functionLogs: string | undefined;
   /** The handlers' limits (MAX_CONNECTION_SECONDS and the others of src/config/limits.ts). */
@@ -82,6 +87,7 @@ export const localDefaults = {
   warmUpSeconds: 5,
   functions: 'sources',
   concurrencyLimit: 50,
+  provisionedConcurrency: 0,
 } as const satisfies Partial<LocalSettings>;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
@@ -95,6 +101,7 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     warmUpSeconds: integer(env, 'WARM_UP_SECONDS', localDefaults.warmUpSeconds, 0, 60),
     functions: choice(env, 'LOCAL_FUNCTIONS', functionsModes, localDefaults.functions),
     concurrencyLimit: integer(env, 'LAMBDA_CONCURRENCY', localDefaults.concurrencyLimit, 1, 1_000),
+    provisionedConcurrency: integer(env, 'LAMBDA_PROVISIONED_CONCURRENCY', localDefaults.provisionedConcurrency, 0, 1_000),
     functionLogs: env['FUNCTION_LOGS'] || undefined,
     limits: limitsFromEnvironment(env),
     joinOrder: joinOrderFromEnvironment(env),
@@ -137,4 +144,4 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /** The variables `npm start` reads, its own and the handlers', each checked on its own. */
-export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS', 'LOCAL_FUNCTIONS', 'LAMBDA_CONCURRENCY', 'FUNCTION_LOGS'] as const;
+export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS', 'LOCAL_FUNCTIONS', 'LAMBDA_CONCURRENCY', 'LAMBDA_PROVISIONED_CONCURRENCY', 'FUNCTION_LOGS'] as const;

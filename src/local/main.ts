@@ -91,7 +91,7 @@ async function main(): Promise<void> {
             '                  To keep it private, run one where you choose and set DYNAMODB_ENDPOINT (docs/security.md).',
           ]),
       `  table           ${runtime.tableName}`,
-      ...functionsLines(runtime),
+      ...functionsLines(runtime, settings.provisionedConcurrency),
       `  authorization   ${authorizationLine(runtime.authorization)}`,
       ...timingLines(runtime.timing),
       ...(runtime.joinOrder === 'arrival' ? ["  join order      the reference server's: whoever is subscribed when an announce is handled (JOIN_ORDER=arrival)"] : []),
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 /** Where `npm start` writes the functions' logs in bundles mode, unless FUNCTION_LOGS says otherwise. */
 const defaultFunctionLogs = 'logs/local';
 
-function functionsLines(runtime: LocalRuntime): string[] {
+function functionsLines(runtime: LocalRuntime, provisioned: number): string[] {
   if (!runtime.bundled) return ['  functions       the TypeScript handlers, in this process (LOCAL_FUNCTIONS=sources)'];
   const { logs, functions } = runtime.bundled;
   const [first] = functions.keys();
@@ -115,6 +115,7 @@ function functionsLines(runtime: LocalRuntime): string[] {
   return [
     `  functions       the shipped bundles (dist/handlers) as the synthesized template configures them, each in`,
     `                  execution environments of its own: ${[...functions.keys()].join(', ')} (LOCAL_FUNCTIONS=bundles)`,
+    ...(provisioned > 0 ? [`                  ${provisioned} environments of each started warm (LAMBDA_PROVISIONED_CONCURRENCY)`] : []),
     ...(logFile ? [`  function logs   ${logFile.replace(/[^/]+\.log$/, '<function>.log')}   (tail -f; START, END, REPORT lines as on CloudWatch)`] : []),
   ];
 }

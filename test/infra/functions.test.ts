@@ -64,7 +64,9 @@ describe('the functions', () => {
       const asset = (resourcesOf(template, 'AWS::Lambda::Function')[logicalIdOf(functions[name])] as unknown as { Metadata: Record<string, string> })
         .Metadata['aws:asset:path']!;
       const staged = join(app.synth().directory, asset);
-      expect(readdirSync(staged).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
+      // The entry, its map, and the chunks esbuild split off (code loaded only when called).
+      expect(readdirSync(staged).sort(), name).toEqual(['chunks', 'index.mjs', 'index.mjs.map']);
+      expect(readdirSync(join(staged, 'chunks')).sort(), name).toEqual(readdirSync(join(handlerBundleDirectory(name), 'chunks')).sort());
       expect(readFileSync(join(staged, 'index.mjs')).equals(readFileSync(join(handlerBundleDirectory(name), 'index.mjs'))), name).toBe(true);
     }
   });

@@ -85,9 +85,10 @@ export class LocalFunction {
   }
 
   /**
-   * Starts environments ahead of the events, up to `count` in all, as Lambda's provisioned
-   * concurrency does: their inits are not any invocation's Init Duration. Two at a time,
-   * since on this machine parallel inits share its cores, which Lambda's do not.
+   * Starts environments ahead of the events, up to `count` in all (never past the
+   * concurrency limit), as Lambda's provisioned concurrency does: their inits are not any
+   * invocation's Init Duration. Two at a time, since on this machine parallel inits share
+   * its cores, which Lambda's do not.
    */
   async provision(count: number): Promise<void> {
     const wanted = Math.min(count, this.options.concurrencyLimit) - this.all.size;

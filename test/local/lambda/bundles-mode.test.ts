@@ -89,6 +89,21 @@ describe('LOCAL_FUNCTIONS=bundles: the functions as the synthesized template dep
     expect(errorsOf('message')).toBe(0);
   });
 
+  it('starts provisioned environments before it serves: the first event meets one warm', async () => {
+    runtime = await startTestRuntime({ settings: { functions: 'bundles', provisionedConcurrency: 2 } });
+    const { functions, logs } = runtime.bundled!;
+    expect([...functions.values()].map((fn) => fn.environments)).toEqual([2, 2, 2, 2]);
+    const client = await connect(runtime.url);
+    client.send({ type: 'subscribe', topics: ['room'] });
+    client.send({ type: 'publish', topic: 'room', data: { type: 'announce', from: 'peer' } });
+    await client.receivedCount(1, 10_000);
+    const reports = () => ['connect', 'message'].flatMap((name) => logs.tail(name).filter((line) => line.startsWith('REPORT')));
+    // The echo reaches the client before the publish's invocation has returned.
+    await eventually(() => reports().length === 3, 5_000, 'three invocations reported');
+    expect(reports().filter((line) => /Init Duration/.test(line))).toEqual([]);
+    expect(functions.get('message')!.environments).toBe(2);
+  });
+
   it("keeps each function's log apart: its REPORT lines, and the EMF the dashboard draws", async () => {
     runtime = await startTestRuntime({ settings: { functions: 'bundles' } });
     const client = await connect(runtime.url);
