@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { localAwsIdentity } from '../../src/config/aws-clients.js';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/local/local-runtime.js';
 import { TestClient } from './test-client.js';
 
-/** A local runtime on the run's DynamoDB Local, with a table of its own and a free port. */
-export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  return startLocalRuntime({
+/**
+ * A local runtime on the run's DynamoDB Local, with a table of its own and a free port. Its
+ * `stop()` also deletes the table: DynamoDB Local's TTL sweep visits every table, one
+ * request at a time with everything else, so tables left behind slow every later file.
+ */
+export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const runtime = await startLocalRuntime({
     ...options,
     settings: {
       dynamodbEndpoint: inject('dynamodbEndpoint'),
@@ -15,6 +20,16 @@ export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<Loc
       ...options.settings,
     },
   });
+  const { dynamodbEndpoint, tableName } = runtime;
+  return {
+    ...runtime,
+    stop: async () => {
+      await runtime.stop();
+      const client = new DynamoDBClient({ endpoint: dynamodbEndpoint, ...localAwsIdentity });
+      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+      client.destroy();
+    },
+  };
 }
 
 /** Every item in the runtime's table. Tests may scan; the product never does. */
