@@ -87,6 +87,14 @@ export async function inBatches<T, R>(items: readonly T[], concurrency: number, 
 /** Gaps at and above which the first peer's frames are handled before the second's arrive, when the gateway hands frames over in order. */
 const clearlyApartMs = 20;
 
+/**
+ * In in-order timing, the gap at and above which the first peer's frames are surely handled
+ * before the second's arrive, also on a loaded 2-core CI machine: a clean-clone run saw the
+ * first peer's place written after the second's at 20 ms, with 8 races at once queued on
+ * DynamoDB Local (one request at a time).
+ */
+const surelyApartMs = 50;
+
 /** Races run at once (two peers each). */
 const racesAtOnce = 8;
 
@@ -95,8 +103,8 @@ const racesAtOnce = 8;
  * announce some ms apart.
  * - In every trial exactly one of them receives the other's announce, and it is the one the
  *   room placed first: the later-placed peer's announce reaches the earlier-placed one.
- * - In in-order timing, at 20 ms apart and more, the room places them in the order they
- *   arrived: the later peer's announce reaches the earlier one in every trial. In AWS timing a
+ * - In in-order timing, at 50 ms apart, the room places them in the order they arrived: the
+ *   later peer's announce reaches the earlier one in every trial (at 20 ms, in most). In AWS timing a
  *   cold start can hold both frames of the first peer back past the second's (the timing's
  *   model does so in about 1 trial in 10 at 20 ms): then the room places the second first, and
  *   the rule above still holds (docs/architecture.md, "Join order").
@@ -136,7 +144,8 @@ export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: nu
       const apart = results.filter((result) => result.gapMs >= clearlyApartMs);
       const inArrivalOrder = apart.filter((result) => result.firstHeardSecond).length;
       if (gatewayTiming === 'in-order') {
-        expect(apart.filter((result) => !result.firstHeardSecond).map(describeResult), 'the later peer reaches the earlier one').toEqual([]);
+        const surelyApart = results.filter((result) => result.gapMs >= surelyApartMs);
+        expect(surelyApart.filter((result) => !result.firstHeardSecond).map(describeResult), 'the later peer reaches the earlier one').toEqual([]);
       } else {
         // Both directions happen: the order follows the writes, not a fixed side; mostly the arrivals.
         expect(inArrivalOrder).toBeGreaterThan(apart.length / 2);
