@@ -4,16 +4,15 @@
  * times how long a fresh Node process takes to import each bundle. Prints a table; with
  * `--update-docs` it also writes it into docs/deploy.md between the bundle-report markers.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { median } from '../../src/tools/stats.js';
 import { writeDocSection } from './doc-section.js';
 import { functionBuildOptions, functionBundle, projectRoot, runtimeProvidedModules } from './function-bundle.js';
+import { importOnce, type ImportTiming } from './import-timing.js';
 import { lambdaFunctionNames, type LambdaFunctionName } from '../parts/function-names.js';
 
 const runs = Number(process.env['BUNDLE_REPORT_RUNS'] ?? 7);
@@ -47,27 +46,6 @@ function assetCode(entry: string): Buffer {
   const folder = dirname(entry);
   const files = readdirSync(folder, { recursive: true }).map(String).filter((file) => file.endsWith('.mjs')).sort();
   return Buffer.concat(files.map((file) => readFileSync(join(folder, file))));
-}
-
-interface ImportTiming {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-}
-
-/** One import of the bundle in a Node process of its own, timed from just before `import()` to its settling. */
-function importOnce(file: string, nodeOptions: readonly string[]): ImportTiming {
-  const script = [
-    'const c=process.cpuUsage(),t=performance.now();',
-    `await import(${JSON.stringify(pathToFileURL(file).href)});`,
-    'const w=performance.now()-t,u=process.cpuUsage(c);',
-    'process.stdout.write(JSON.stringify({wallMs:w,cpuMs:(u.user+u.system)/1000}));',
-  ].join('');
-  const output = execFileSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], {
-    cwd: projectRoot,
-    env: { PATH: process.env['PATH'], AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1' },
-    encoding: 'utf8',
-  });
-  return JSON.parse(output) as ImportTiming;
 }
 
 interface Variant {

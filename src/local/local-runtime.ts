@@ -74,9 +74,7 @@ export interface LocalRuntime {
   readonly metrics: MetricStore;
   /** The live dashboard (src/dashboard), bundled on first request or `build()`. */
   readonly dashboard: DashboardSite;
-  /** Which code runs the functions: `sources` (in this process) or `bundles` (the shipped bundles, in execution environments). */
-  readonly functionsMode: LocalSettings['functions'];
-  /** Bundles mode: the functions, their environments and logs. */
+  /** Bundles mode (LOCAL_FUNCTIONS=bundles): the functions, their environments and logs; undefined in sources mode. */
   readonly bundled?: BundledFunctions;
   /** Warms DynamoDB Local up on a scratch table for WARM_UP_SECONDS (`npm start` does, before its banner); resolves to the rounds run. */
   warmUp(): Promise<number>;
@@ -259,7 +257,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       timing,
       joinOrder,
       signalDelivery,
-      functionsMode: settings.functions,
       ...(bundled ? { bundled } : {}),
       stop,
     };

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { authConfigFromEnvironment, type AuthConfig } from '../auth/auth-config.js';
 import { localAwsIdentity, type AwsClientSettings } from '../config/aws-clients.js';
+import { choiceFromEnvironment } from '../config/choice.js';
 import { defaultJoinOrder, joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
 import { ConfigurationError, defaultLimits, limitsFromEnvironment, type Limits } from '../config/limits.js';
 import { defaultSignalDelivery, signalDeliveryFromEnvironment, type SignalDelivery } from '../config/signal-delivery.js';
@@ -99,7 +100,7 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     gatewayTiming: gatewayTiming(env),
     timingSeed: integer(env, 'GATEWAY_TIMING_SEED', randomInt(2 ** 31), 0),
     warmUpSeconds: integer(env, 'WARM_UP_SECONDS', localDefaults.warmUpSeconds, 0, 60),
-    functions: choice(env, 'LOCAL_FUNCTIONS', functionsModes, localDefaults.functions),
+    functions: choiceFromEnvironment(env, 'LOCAL_FUNCTIONS', functionsModes, localDefaults.functions),
     concurrencyLimit: integer(env, 'LAMBDA_CONCURRENCY', localDefaults.concurrencyLimit, 1, 1_000),
     provisionedConcurrency: integer(env, 'LAMBDA_PROVISIONED_CONCURRENCY', localDefaults.provisionedConcurrency, 0, 1_000),
     functionLogs: env['FUNCTION_LOGS'] || undefined,
@@ -124,12 +125,6 @@ function gatewayTiming(env: NodeJS.ProcessEnv): GatewayTimingMode {
     throw new ConfigurationError(`GATEWAY_TIMING must be ${gatewayTimings.join(', ')}, got "${raw}"`);
   }
   return raw as GatewayTimingMode;
-}
-
-function choice<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
-  const raw = env[name] || fallback;
-  if (!(choices as readonly string[]).includes(raw)) throw new ConfigurationError(`${name} must be ${choices.join(' or ')}, got "${raw}"`);
-  return raw as T;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

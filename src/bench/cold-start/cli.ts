@@ -5,12 +5,11 @@
  * another; next to the import CPU of the same bundle in a fresh Node process, as
  * `npm run bundle:report` measures it.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { cpus } from 'node:os';
 import { writeDocSection } from '../../../infra/scripts/doc-section.js';
 import { projectRoot } from '../../../infra/scripts/function-bundle.js';
+import { importOnce } from '../../../infra/scripts/import-timing.js';
 import { localAwsIdentity } from '../../config/aws-clients.js';
 import { ExecutionEnvironment } from '../../local/lambda/execution-environment.js';
 import { localFunctionConfiguration } from '../../local/lambda/function-environment.js';
@@ -61,7 +60,7 @@ async function main(): Promise<number> {
         await environment.terminate();
         if (start > 0) initMs.push(ms);
       }
-      const importCpuMs = Array.from({ length: imports + 1 }, () => importCpu(configuration.handlerFile)).slice(1);
+      const importCpuMs = Array.from({ length: imports + 1 }, () => importOnce(configuration.handlerFile).cpuMs).slice(1);
       rows.push({ name, initMs, importCpuMs });
       console.log(`${name}: ${starts} cold starts, Init Duration p50 ${median(initMs).toFixed(0)} ms`);
     }
@@ -75,16 +74,6 @@ async function main(): Promise<number> {
     console.log(writeDocSection(doc, 'cold-start', section) ? `\nwritten to ${doc}` : `\n${doc} has no cold-start markers: nothing written`);
   }
   return 0;
-}
-
-/** CPU (user + system) of one import of the bundle in a fresh Node process, as `npm run bundle:report` times it. */
-function importCpu(file: string): number {
-  const script = `const c=process.cpuUsage();await import(${JSON.stringify(pathToFileURL(file).href)});const u=process.cpuUsage(c);process.stdout.write(String((u.user+u.system)/1000));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { PATH: process.env['PATH'], AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_REGION: 'us-east-1' },
-    encoding: 'utf8',
-  });
-  return Number(output);
 }
 
 function report(rows: readonly Row[], starts: number, imports: number): string {

@@ -85,10 +85,6 @@ export class ExecutionEnvironment {
     return { environment, initMs: performance.now() - started };
   }
 
-  get alive(): boolean {
-    return !this.exited;
-  }
-
   invoke(requestId: string, event: unknown, deadline: number): Promise<InvocationOutcome> {
     if (this.pending) throw new Error('an execution environment runs one invocation at a time');
     if (this.exited) return Promise.reject(new EnvironmentLost({ errorType: 'Runtime.ExitError', errorMessage: 'the environment has exited', stack: [] }));

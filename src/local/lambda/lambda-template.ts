@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
+import type { LambdaFunctionName } from '../../../infra/parts/function-names.js';
 import type { YWebrtcSignalingStack, YWebrtcSignalingStackProps } from '../../../infra/stack.js';
 import type { FilterPattern } from '../event-filter.js';
 
-export type LambdaFunctionName = 'authorizer' | 'connect' | 'message' | 'disconnect' | 'cleanup';
+export type { LambdaFunctionName };
 
 /** A function as the synthesized template defines it. */
 export interface TemplateFunction {
