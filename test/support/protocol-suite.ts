@@ -58,6 +58,11 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode, functions: Funct
 
   const aMoment = () => new Promise((resolve) => setTimeout(resolve, 150));
 
+  /** Settles once the clock reads a later millisecond than `stamp`. */
+  async function clockPast(stamp: number): Promise<void> {
+    while (Date.now() <= stamp) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+
   describe(`y-webrtc signaling protocol through the local runtime (GATEWAY_TIMING=${gatewayTiming}, LOCAL_FUNCTIONS=${functions})`, () => {
     it('answers ping with pong', async () => {
       const client = await connect();
@@ -159,12 +164,15 @@ export function protocolSuite(gatewayTiming: GatewayTimingMode, functions: Funct
       const subscribe = holdNext(listenerId, 'subscribe');
       const unsubscribe = holdNext(listenerId, 'unsubscribe');
       listener.send({ type: 'subscribe', topics: ['late'] });
-      // Milliseconds apart, so the gateway stamps the unsubscribe later: in the same millisecond
-      // the subscribe would win (docs/architecture.md, "Membership order": ties), tested in
-      // test/store/dynamo-subscription-store.test.ts.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // The unsubscribe leaves only once the gateway has stamped the subscribe and its clock has
+      // moved on: in the same millisecond the subscribe would win (docs/architecture.md,
+      // "Membership order": ties, tested in test/store/dynamo-subscription-store.test.ts). A
+      // fixed pause between the two sends is not enough on a busy machine, where the gateway can
+      // read both frames in one millisecond.
+      await subscribe.arrived;
+      await clockPast(Date.now());
       listener.send({ type: 'unsubscribe', topics: ['late'] });
-      await Promise.all([subscribe.arrived, unsubscribe.arrived]);
+      await unsubscribe.arrived;
       unsubscribe.release();
       await unsubscribe.handled;
       subscribe.release();
