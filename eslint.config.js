@@ -52,6 +52,13 @@ export default tseslint.config(
   },
   ...layerRules(),
   {
+    // The client module runs in the users' pages: nothing of the server may come with it.
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!./*'], message: 'src/client imports only from src/client: it ships to browsers, without the server.' }] }],
+    },
+  },
+  {
     // The demo and the dashboard are plugged into the local runtime, not the other way round; their pages run in a browser.
     files: ['src/demo/**/*.ts', 'src/dashboard/**/*.ts'],
     rules: {

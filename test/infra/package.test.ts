@@ -172,6 +172,38 @@ describe('the package in a fresh CDK app', () => {
     expect(required.stdout, output(required)).toBe('function');
   });
 
+  it('ships the client module for browsers and Node: its types check with the DOM library and no Node types, and it imports nothing outside itself', () => {
+    const browser = join(app, 'browser');
+    mkdirSync(browser);
+    writeFileSync(
+      join(browser, 'page.ts'),
+      [
+        `import { SignalingAuth, type SignalingProvider, type TokenFailure } from '${packageName}/client';`,
+        'declare const provider: SignalingProvider;',
+        "const auth = new SignalingAuth({ urls: ['wss://signaling.example.com'], getToken: async ({ rooms }) => rooms.join(','), onError: (failure: TokenFailure) => console.warn(failure.attempt) });",
+        "const urls: Promise<string[]> = auth.signalingUrls('room');",
+        'const detach: () => void = auth.attach(provider);',
+        'export { urls, detach };',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(browser, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [], strict: true, noEmit: true }, files: ['page.ts'] }),
+    );
+    const checked = run([process.execPath, join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], browser, process.env);
+    expect(checked.status, output(checked)).toBe(0);
+
+    const clientFiles = packed.files.map((file) => file.path).filter((path) => path.startsWith('dist/src/client/') && path.endsWith('.js'));
+    expect(clientFiles).toContain('dist/src/client/index.js');
+    for (const file of clientFiles) {
+      const imports = [...readFileSync(join(app, 'node_modules', packageName, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)].map((match) => match[1]!);
+      expect(imports.filter((specifier) => !specifier.startsWith('./')), file).toEqual([]);
+    }
+    const loaded = run([process.execPath, '--input-type=module', '-e', `import('${packageName}/client').then((m) => process.stdout.write(typeof m.SignalingAuth))`], app, process.env);
+    expect(loaded.stdout, output(loaded)).toBe('function');
+  });
+
   it('is the example README.md shows', () => {
     const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
     expect(packageExample(readme)).toBe(packageExample(readFileSync(join(projectRoot, 'docs', 'deploy.md'), 'utf8')));

@@ -19,6 +19,7 @@ describe('layer rules', () => {
     ['src/handlers/example.ts', "import { value } from '../local/local-runtime.js';"],
     ['src/demo/example.ts', "import { value } from '../local/gateway-emulator.js';"],
     ['infra/parts/example.ts', "import { value } from '../../src/handlers/observability.js';"],
+    ['src/client/example.ts', "import { value } from '../config/limits.js';"],
   ])('refuse %s importing upward: %s', async (filePath, importLine) => {
     expect(await layerErrors(filePath, importLine)).toHaveLength(1);
   });
@@ -28,6 +29,7 @@ describe('layer rules', () => {
     ['src/handlers/example.ts', "import { value } from '../store/dynamo-join-order.js';"],
     ['src/local/example.ts', "import { value } from '../handlers/message.js';"],
     ['infra/parts/example.ts', "import { value } from '../../src/config/metrics.js';"],
+    ['src/client/example.ts', "import { value } from './signaling-token.js';"],
   ])('allow %s importing downward: %s', async (filePath, importLine) => {
     expect(await layerErrors(filePath, importLine)).toEqual([]);
   });
