@@ -17,13 +17,26 @@ export type ConnectionChecker = (request: { readonly token?: string; readonly or
 /** Where the page asks why it cannot connect. */
 export const connectCheckPath = '/connect-check';
 
+/** Signs a token for these rooms, as an app's backend would (see src/local/local-tokens.ts). */
+export type TokenIssuer = (rooms: readonly string[]) => Promise<{ readonly token: string; readonly expiresAt: number }>;
+
+/** Where the local server hands out tokens, when it has a TokenIssuer: GET /token?rooms=a,b. */
+export const localTokenPath = '/token';
+
+export interface DemoServices {
+  /** The plain-text status line, for anything that is not the page. */
+  readonly statusText: () => string;
+  readonly checkConnection?: ConnectionChecker;
+  readonly issueToken?: TokenIssuer;
+}
+
 /** The demo page over HTTP: `/` (to browsers) and `/demo.js`, bundled once, in memory. */
 export interface DemoSite {
   /**
-   * Answers GET and HEAD of the page and its script, and anything else with `statusText()`
-   * as plain text; other methods get 405.
+   * Answers GET and HEAD of the page and its script, the connection check and the tokens
+   * when given, and anything else with `statusText()` as plain text; other methods get 405.
    */
-  handler(statusText: () => string, checkConnection?: ConnectionChecker): DemoRequestHandler;
+  handler(services: DemoServices): DemoRequestHandler;
   /** Bundles now (the handler otherwise does on first request); rejects when bundling fails. */
   build(): Promise<DemoFiles>;
 }
@@ -55,7 +68,7 @@ export function demoSite(bundle: () => Promise<DemoFiles> = bundleDemo): DemoSit
     });
     return files;
   };
-  const handler = (statusText: () => string, checkConnection?: ConnectionChecker): DemoRequestHandler => async (request, response) => {
+  const handler = ({ statusText, checkConnection, issueToken }: DemoServices): DemoRequestHandler => async (request, response) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET' }).end();
       return;
@@ -69,6 +82,12 @@ export function demoSite(bundle: () => Promise<DemoFiles> = bundleDemo): DemoSit
       const check = await checkConnection({ room: url.searchParams.get('room') ?? '', ...(token ? { token } : {}), ...(origin ? { origin } : {}) });
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(check));
+      return;
+    }
+    if (url.pathname === localTokenPath && issueToken) {
+      const rooms = (url.searchParams.get('rooms') ?? '').split(',').filter(Boolean);
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(await issueToken(rooms)));
       return;
     }
     const resource = resourceFor(request);

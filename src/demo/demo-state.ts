@@ -4,6 +4,8 @@ export interface DemoState {
   /** The signaling URL in use, token masked. */
   readonly signalingUrl: string;
   readonly signaling: 'connecting' | 'connected' | 'disconnected';
+  /** How often a signaling connection has opened: 1 until the first reconnect. */
+  readonly signalingOpened: number;
   /** The server has routed a message of this room to the page, so it has the page's subscription. */
   readonly inRoom: boolean;
   /** Peers with an open WebRTC data channel. */

@@ -27,6 +27,7 @@ import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { warmUpDynamoDb } from './dynamodb-warm-up.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
+import { localTokenIssuer } from './local-tokens.js';
 import { GatewayEmulator, type AuthorizerFunction, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
 import { startBundledFunctions, type BundledFunctions, type BundledFunctionsOptions } from './lambda/bundled-functions.js';
 import { invocationTiming, type InvocationTiming } from './gateway-timing.js';
@@ -134,6 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (untap) stack.push(async () => untap());
     const dashboard = dashboardSite(() => dashboardData(metrics, { lambdaMetrics: settings.functions === 'bundles' }));
     const demo = demoSite();
+    const issueToken = localTokenIssuer(auth, settings.localTokenSeconds);
     const timing = invocationTiming(settings.gatewayTiming, settings.timingSeed);
     const gateway: GatewayEmulator = new GatewayEmulator({
       port: settings.port,
@@ -146,11 +148,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
       fallback: withDashboard(
         dashboard,
-        demo.handler(
-          (): string =>
+        demo.handler({
+          statusText: (): string =>
             `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
-          connectionChecker(auth),
-        ),
+          checkConnection: connectionChecker(auth),
+          ...(issueToken ? { issueToken } : {}),
+        }),
       ),
     });
     const stopSampling = sampleFramesWaiting(() => gateway.framesWaiting(), metrics);

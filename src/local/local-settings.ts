@@ -51,6 +51,8 @@ export interface LocalSettings {
   readonly signalDelivery: SignalDelivery;
   /** The `$connect` authorizer's settings (AUTH_*); undefined: authorization off. */
   readonly auth: AuthConfig | undefined;
+  /** How long the tokens live that the local server signs at GET /token (with AUTH_JWT_SECRET). LOCAL_TOKEN_SECONDS. */
+  readonly localTokenSeconds: number;
   /**
    * Sources mode: how the handlers deliver to connections: `in-process` calls the emulator;
    * `management-api` posts through the SDK's management API client over HTTP, as on AWS
@@ -89,6 +91,7 @@ export const localDefaults = {
   functions: 'sources',
   concurrencyLimit: 50,
   provisionedConcurrency: 0,
+  localTokenSeconds: 900,
 } as const satisfies Partial<LocalSettings>;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
@@ -108,6 +111,7 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     joinOrder: joinOrderFromEnvironment(env),
     signalDelivery: signalDeliveryFromEnvironment(env),
     auth: authConfigFromEnvironment(env),
+    localTokenSeconds: integer(env, 'LOCAL_TOKEN_SECONDS', localDefaults.localTokenSeconds, 1),
     delivery: localDeliveryFromEnvironment(env),
     aws: {
       region: env['AWS_REGION'] || localAwsIdentity.region,

@@ -93,6 +93,12 @@ async function main(): Promise<void> {
       `  table           ${runtime.tableName}`,
       ...functionsLines(runtime, settings.provisionedConcurrency),
       `  authorization   ${authorizationLine(runtime.authorization)}`,
+      ...(settings.auth?.secret
+        ? [
+            `  tokens          ${httpUrl}/token?rooms=<room>: signed here, living ${settings.localTokenSeconds} s (LOCAL_TOKEN_SECONDS);`,
+            `                  the demo page fetches a fresh one for every reconnect with ${httpUrl}/?tokenUrl=/token`,
+          ]
+        : []),
       ...timingLines(runtime.timing),
       ...(runtime.joinOrder === 'arrival' ? ["  join order      the reference server's: whoever is subscribed when an announce is handled (JOIN_ORDER=arrival)"] : []),
       ...(runtime.signalDelivery === 'room' ? ["  signals         to the whole room, as the reference server sends them (SIGNAL_DELIVERY=room)"] : []),

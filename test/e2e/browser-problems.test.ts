@@ -60,8 +60,13 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])('the demo page, when
   });
 
   it('says a token was refused, and why', async () => {
+    const page = await open({ token: await hs256Token({}, { audience: 'another-api' }) }, 'elsewhere-issued');
+    expect(await problemOf(page)).toMatch(/refused the token \(401: .*aud.*\)/);
+  });
+
+  it('says the token it was given has expired, before trying the server with it', async () => {
     const page = await open({ token: await hs256Token({}, { expiresIn: '-1m' }) }, 'stale');
-    expect(await problemOf(page)).toMatch(/refused the token \(401: .*exp.*\)/);
+    expect(await problemOf(page)).toMatch(/^No valid signaling token: the token expired at .*: put a fresh one in the token field, or give a token URL\.$/);
   });
 
   it("says the token's rooms leave the page's room out, and which rooms it allows", async () => {

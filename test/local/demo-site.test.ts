@@ -3,6 +3,8 @@ import { demoSite, type DemoFiles } from '../../src/demo/demo-site.js';
 import { GatewayEmulator, type GatewayEmulatorOptions } from '../../src/local/gateway-emulator.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
+import { TestClient } from '../support/test-client.js';
+import { testAudience, testIssuer, testSecret } from '../support/tokens.js';
 
 let gateway: GatewayEmulator | undefined;
 afterEach(() => gateway?.close());
@@ -27,7 +29,7 @@ const files: DemoFiles = { html: '<p>page</p>', script: new TextEncoder().encode
 describe('the demo site’s request handler, as the emulator’s fallback', () => {
   it('serves the page to browsers only, the script to anyone, and the status text otherwise', async () => {
     let builds = 0;
-    const base = await startGateway({ fallback: demoSite(async () => (builds++, files)).handler(status) });
+    const base = await startGateway({ fallback: demoSite(async () => (builds++, files)).handler({ statusText: status }) });
     expect(await (await fetch(`${base}/`)).text()).toBe('y-webrtc signaling: status\n');
     const page = await fetch(`${base}/`, { headers: html });
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -46,7 +48,7 @@ describe('the demo site’s request handler, as the emulator’s fallback', () =
   });
 
   it('answers other methods with 405, and leaves the management API to the emulator', async () => {
-    const base = await startGateway({ fallback: demoSite(async () => files).handler(status) });
+    const base = await startGateway({ fallback: demoSite(async () => files).handler({ statusText: status }) });
     const post = await fetch(`${base}/`, { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET');
@@ -60,7 +62,7 @@ describe('the demo site’s request handler, as the emulator’s fallback', () =
       if (attempts++ === 0) throw new Error('no bundler');
       return files;
     };
-    const base = await startGateway({ fallback: demoSite(bundle).handler(status) });
+    const base = await startGateway({ fallback: demoSite(bundle).handler({ statusText: status }) });
     const failed = await fetch(`${base}/demo.js`);
     expect(failed.status).toBe(500);
     expect(await failed.text()).toMatch(/no bundler/);
@@ -80,7 +82,7 @@ describe('the emulator without a fallback', () => {
 
 describe('the demo site', () => {
   it('bundles the page with yjs and y-webrtc inside, importing nothing from elsewhere', async () => {
-    const base = await startGateway({ fallback: demoSite().handler(status) });
+    const base = await startGateway({ fallback: demoSite().handler({ statusText: status }) });
     const page = await (await fetch(`${base}/`, { headers: html })).text();
     expect(page).toMatch(/<script type="module" src="\.\/demo\.js"><\/script>/);
     expect(page).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
@@ -105,6 +107,28 @@ describe('the demo site', () => {
       expect(await (await fetch(`${base}/`, { headers: html })).text()).toMatch(/<!doctype html>/i);
       expect(await (await fetch(`${base}/`)).text()).toMatch(/y-webrtc signaling/);
       expect((await fetch(`${base}/demo.js`)).status).toBe(200);
+      // No AUTH_JWT_SECRET, no tokens: /token is the status text as any other path.
+      expect(await (await fetch(`${base}/token?rooms=a`)).text()).toMatch(/y-webrtc signaling/);
+    });
+
+    it('signs tokens for the rooms asked at /token when AUTH_JWT_SECRET is set, living LOCAL_TOKEN_SECONDS, which its authorizer takes', async () => {
+      const withTokens = await startTestRuntime({
+        settings: { auth: { secret: testSecret, issuer: testIssuer, audience: testAudience, roomsClaim: 'rooms' }, localTokenSeconds: 42 },
+      });
+      try {
+        const base = withTokens.url.replace('ws://', 'http://');
+        const response = await fetch(`${base}/token?rooms=a,team-b`);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        const { token, expiresAt } = (await response.json()) as { token: string; expiresAt: number };
+        const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { rooms: string[]; exp: number; iat: number };
+        expect(claims.rooms).toEqual(['a', 'team-b']);
+        expect(claims.exp - claims.iat).toBe(42);
+        expect(expiresAt).toBe(claims.exp * 1000);
+        const client = await TestClient.connect(`${withTokens.url}/?token=${token}`);
+        await client.close();
+      } finally {
+        await withTokens.stop();
+      }
     });
   });
 });

@@ -108,19 +108,21 @@ export class DemoPage {
     page.on('pageerror', (error) => this.log.push(`[pageerror] ${error.message}`));
   }
 
-  /** Opens `baseUrl` (the server's http:// URL) on `room`; a password goes in the query, which the page strips. */
+  /** Opens `baseUrl` (the server's http:// URL) on `room`; password, token and token URL go in the query. */
   static async open(
     browser: Browser,
     name: string,
     baseUrl: string,
     room: string,
-    options: { password?: string } = {},
+    options: { password?: string; token?: string; tokenUrl?: string } = {},
   ): Promise<DemoPage> {
     const context = await browser.newContext({ viewport: { width: 640, height: 520 } });
     const page = await context.newPage();
     const demo = new DemoPage(name, context, page);
     const url = new URL('/', baseUrl);
-    if (options.password) url.searchParams.set('password', options.password);
+    for (const name of ['password', 'token', 'tokenUrl'] as const) {
+      if (options[name]) url.searchParams.set(name, options[name]);
+    }
     url.hash = encodeURIComponent(room);
     await page.goto(url.toString());
     // A page load, as a user waits for it (the bundle is built when the server starts).

@@ -6,12 +6,16 @@
  *   #<room>                         the room (the share link carries it)
  *   ?signaling=wss://...            signaling URL; default: this page's own origin, ws(s)://
  *   ?stun=stun:host:port            one STUN server; default none, so nothing leaves the machine
+ *   ?tokenUrl=/token                where to GET a fresh token (text, or JSON { token, expiresAt })
  *   ?token=... / ?password=...      for scripts; the share link never carries them
- * The token is appended to the signaling URL as `?token=`; the password is y-webrtc's room
- * password (signaling messages are encrypted with it, the server never sees it).
+ * With a token or a token URL the page keeps its signaling connection presenting a valid
+ * token through the package's client module (SignalingAuth), as an app would: every reconnect
+ * gets a fresh one. The password is y-webrtc's room password (signaling messages are
+ * encrypted with it, the server never sees it).
  */
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
+import { SignalingAuth, jwtExpiry, type TokenFailure, type TokenRequest, type TokenResult } from '../../client/index.js';
 import type { DemoState } from '../demo-state.js';
 import { diagnose, patienceMs } from './diagnosis.js';
 import { bindTextarea } from './textarea-binding.js';
@@ -20,6 +24,7 @@ interface Settings {
   readonly room: string;
   readonly signaling: string;
   readonly token: string;
+  readonly tokenUrl: string;
   readonly password: string;
   readonly stun: string;
 }
@@ -39,6 +44,9 @@ interface Session {
   readonly text: Y.Text;
   readonly provider: WebrtcProvider;
   inRoom: boolean;
+  signalingOpened: number;
+  /** The last failure to get a token, until the signaling connection opens again. */
+  tokenProblem: string | undefined;
   readonly openedAt: number;
   /** Why it is not in its room, once it has waited `patienceMs`; asked again every few seconds. */
   problem: string | undefined;
@@ -66,6 +74,7 @@ const ui = {
     room: element<HTMLInputElement>('room'),
     signaling: element<HTMLInputElement>('signaling'),
     token: element<HTMLInputElement>('token'),
+    tokenUrl: element<HTMLInputElement>('token-url'),
     password: element<HTMLInputElement>('password'),
     stun: element<HTMLInputElement>('stun'),
   },
@@ -97,6 +106,7 @@ function settingsFromAddress(): Settings {
     room: roomFromHash() || `demo-${Math.random().toString(36).slice(2, 8)}`,
     signaling: asked && isSignalingUrl(asked) ? asked : defaultSignalingUrl,
     token: query.get('token') ?? '',
+    tokenUrl: query.get('tokenUrl') ?? '',
     password: query.get('password') ?? '',
     stun: query.get('stun') ?? '',
   };
@@ -115,6 +125,7 @@ function shareLink(settings: Settings): string {
   const url = new URL(location.pathname, location.origin);
   if (settings.signaling !== defaultSignalingUrl) url.searchParams.set('signaling', settings.signaling);
   if (settings.stun) url.searchParams.set('stun', settings.stun);
+  if (settings.tokenUrl) url.searchParams.set('tokenUrl', settings.tokenUrl);
   url.hash = encodeURIComponent(settings.room);
   return url.toString();
 }
@@ -126,33 +137,92 @@ function signalingUrlWithToken(settings: Settings, masked = false): string {
   return masked ? url.toString().replace(encodeURIComponent('…'), '…') : url.toString();
 }
 
-function open(settings: Settings): Session {
+/** Where the page gets tokens: the token URL, or the one token it was given; none without either. */
+function tokenGetter(settings: Settings): ((request: TokenRequest) => Promise<TokenResult>) | undefined {
+  if (settings.tokenUrl) {
+    return async ({ rooms }) => {
+      const url = new URL(settings.tokenUrl, location.href);
+      url.searchParams.set('rooms', rooms.join(','));
+      const response = await fetch(url, { cache: 'no-store' });
+      if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+      return (response.headers.get('content-type') ?? '').includes('json') ? ((await response.json()) as TokenResult) : (await response.text()).trim();
+    };
+  }
+  if (!settings.token) return undefined;
+  return async () => {
+    const expiresAt = jwtExpiry(settings.token);
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+      throw new Error(`the token expired at ${new Date(expiresAt).toLocaleTimeString()}: put a fresh one in the token field, or give a token URL`);
+    }
+    return settings.token;
+  };
+}
+
+async function open(settings: Settings): Promise<Session> {
   const doc = new Y.Doc();
   const text = doc.getText('text');
+  const getToken = tokenGetter(settings);
+  // A failure may come before the session exists: the first token is fetched before the provider.
+  const early: { tokenProblem?: string; session?: Session } = {};
+  const onTokenFailure = ({ error, attempt, retryInMs }: TokenFailure) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    const problem = settings.tokenUrl
+      ? `Could not get a signaling token from ${settings.tokenUrl} (attempt ${attempt}): ${reason}. Trying again in ${Math.ceil(retryInMs / 1000)} s.`
+      : `No valid signaling token: ${reason}.`;
+    if (early.session) early.session.tokenProblem = problem;
+    else early.tokenProblem = problem;
+    render();
+  };
+  const auth = getToken ? new SignalingAuth({ urls: [settings.signaling], getToken, onError: onTokenFailure }) : undefined;
+  // Another switch stops the wait for a first token (signalingUrls then rejects).
+  let cancelled = false;
+  opening = {
+    settings,
+    cancel: () => {
+      cancelled = true;
+      auth?.destroy();
+    },
+    get tokenProblem() {
+      return early.tokenProblem;
+    },
+  };
+  const signaling = auth
+    ? await auth.signalingUrls(settings.room).catch((error: unknown) => {
+        doc.destroy();
+        throw cancelled ? new OpenCancelled() : error;
+      })
+    : [settings.signaling];
   const provider = new WebrtcProvider(settings.room, doc, {
-    signaling: [signalingUrlWithToken(settings)],
+    signaling,
     ...(settings.password ? { password: settings.password } : {}),
     // No ICE servers unless asked for: candidates are this machine's own addresses only.
     peerOpts: { config: { iceServers: settings.stun ? [{ urls: settings.stun }] : [] } },
   });
+  const detach = auth?.attach(provider);
   const unbind = bindTextarea(text, ui.text);
   const connections = provider.signalingConns as SignalingConnection[];
-  const session: Session = { settings, doc, text, provider, inRoom: false, openedAt: Date.now(), problem: undefined, diagnosedAt: 0, close };
+  const opened: Session = { settings, doc, text, provider, inRoom: false, signalingOpened: 0, tokenProblem: early.tokenProblem, openedAt: Date.now(), problem: undefined, diagnosedAt: 0, close };
+  early.session = opened;
 
   // Only listens to what the server sends; the provider is used as it is.
   const onMessage = (message: { type?: string; topic?: string }) => {
-    if (message.type === 'publish' && message.topic === settings.room && !session.inRoom) {
-      session.inRoom = true;
+    if (message.type === 'publish' && message.topic === settings.room && !opened.inRoom) {
+      opened.inRoom = true;
       render();
     }
   };
   const onConnectionChange = () => {
-    if (!connections.some((connection) => connection.connected)) session.inRoom = false;
+    if (!connections.some((connection) => connection.connected)) opened.inRoom = false;
+    else opened.tokenProblem = undefined;
     render();
+  };
+  const onConnect = () => {
+    opened.signalingOpened++;
+    onConnectionChange();
   };
   for (const connection of connections) {
     connection.on('message', onMessage);
-    connection.on('connect', onConnectionChange);
+    connection.on('connect', onConnect);
     connection.on('disconnect', onConnectionChange);
   }
   provider.on('peers', render);
@@ -162,9 +232,11 @@ function open(settings: Settings): Session {
     unbind();
     for (const connection of connections) {
       connection.off('message', onMessage);
-      connection.off('connect', onConnectionChange);
+      connection.off('connect', onConnect);
       connection.off('disconnect', onConnectionChange);
     }
+    detach?.();
+    auth?.destroy();
     provider.disconnect();
     provider.destroy();
     // y-webrtc frees the room name once the key is settled; a new provider may then take it.
@@ -172,15 +244,36 @@ function open(settings: Settings): Session {
     await new Promise((resolve) => setTimeout(resolve, 0));
     doc.destroy();
   }
-  return session;
+  return opened;
 }
 
+class OpenCancelled extends Error {}
+
 let session: Session | undefined;
+/** Counts switches: a switch that a later one overtook before it began is skipped. */
+let switches = 0;
+/** The settings being opened while the first token is fetched, before there is a session. */
+let opening: { readonly settings: Settings; readonly tokenProblem: string | undefined; cancel(): void } | undefined;
 let switching: Promise<void> = Promise.resolve();
 
 function state(): DemoState {
   const current = session;
-  if (!current) throw new Error('not started');
+  if (!current) {
+    if (!opening) throw new Error('not started');
+    const { settings, tokenProblem } = opening;
+    return {
+      room: settings.room,
+      signalingUrl: signalingUrlWithToken(settings, true),
+      signaling: 'connecting',
+      signalingOpened: 0,
+      inRoom: false,
+      peers: 0,
+      tabs: 0,
+      encrypted: settings.password !== '',
+      text: '',
+      ...(tokenProblem ? { problem: tokenProblem } : {}),
+    };
+  }
   const room = current.provider.room;
   const connections = current.provider.signalingConns as SignalingConnection[];
   const signaling: SignalingStatus = connections.some((connection) => connection.connected)
@@ -192,12 +285,19 @@ function state(): DemoState {
     room: current.settings.room,
     signalingUrl: signalingUrlWithToken(current.settings, true),
     signaling,
+    signalingOpened: current.signalingOpened,
     inRoom: current.inRoom,
     peers: room ? [...room.webrtcConns.values()].filter((connection) => connection.connected).length : 0,
     tabs: room ? room.bcConns.size : 0,
     encrypted: current.settings.password !== '',
     text: current.text.toString(),
-    ...(addressProblem ? { problem: addressProblem } : current.problem && !current.inRoom ? { problem: current.problem } : {}),
+    ...(addressProblem
+      ? { problem: addressProblem }
+      : current.tokenProblem
+        ? { problem: current.tokenProblem }
+        : current.problem && !current.inRoom
+          ? { problem: current.problem }
+          : {}),
   };
 }
 
@@ -219,8 +319,9 @@ function checkProblem(current: Session, connected: boolean): void {
 }
 
 function render(): void {
-  if (!session) return;
-  checkProblem(session, (session.provider.signalingConns as SignalingConnection[]).some((connection) => connection.connected));
+  const settings = session?.settings ?? opening?.settings;
+  if (!settings) return;
+  if (session) checkProblem(session, (session.provider.signalingConns as SignalingConnection[]).some((connection) => connection.connected));
   const now = state();
   ui.problem.hidden = now.problem === undefined;
   ui.problem.textContent = now.problem ?? '';
@@ -232,7 +333,7 @@ function render(): void {
   ui.peers.dataset['count'] = String(now.peers);
   ui.room.textContent = now.room + (now.encrypted ? ' 🔒' : '');
   ui.signalingUrl.textContent = now.signalingUrl;
-  const link = shareLink(session.settings);
+  const link = shareLink(settings);
   if (ui.share.href !== link) {
     ui.share.href = link;
     ui.share.textContent = link;
@@ -243,6 +344,7 @@ function fillForm(settings: Settings): void {
   ui.fields.room.value = settings.room;
   ui.fields.signaling.value = settings.signaling;
   ui.fields.token.value = settings.token;
+  ui.fields.tokenUrl.value = settings.tokenUrl;
   ui.fields.password.value = settings.password;
   ui.fields.stun.value = settings.stun;
 }
@@ -251,9 +353,20 @@ function fillForm(settings: Settings): void {
 function switchTo(settings: Settings): Promise<void> {
   history.replaceState(null, '', shareLink(settings));
   fillForm(settings);
+  opening?.cancel();
+  const switchNumber = ++switches;
   switching = switching.then(async () => {
+    if (switchNumber !== switches) return;
     await session?.close();
-    session = open(settings);
+    session = undefined;
+    try {
+      session = await open(settings);
+    } catch (error) {
+      // Cancelled by a later switch, which runs next.
+      if (error instanceof OpenCancelled) return;
+      throw error;
+    }
+    opening = undefined;
     render();
   });
   return switching;
@@ -273,6 +386,7 @@ ui.form.addEventListener('submit', (event) => {
     room: room || settingsFromAddress().room,
     signaling,
     token: ui.fields.token.value.trim(),
+    tokenUrl: ui.fields.tokenUrl.value.trim(),
     password: ui.fields.password.value,
     stun: ui.fields.stun.value.trim(),
   });
