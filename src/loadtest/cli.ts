@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineCli } from '../tools/cli.js';
 import { markdownReport } from './report.js';
 import { runLoadTest } from './run.js';
-import { localDashboardUrl } from './local-dashboard.js';
+import { dynamoDbTotals, localDashboardUrl } from './local-dashboard.js';
 import { isLoopbackUrl } from './target.js';
 
 const limits = { clients: 5_000, durationSeconds: 3_600 };
@@ -17,6 +17,8 @@ const cli = defineCli({
     duration: { type: 'integer', min: 1, max: limits.durationSeconds, required: true, description: `seconds to run (at most ${limits.durationSeconds})` },
     session: { type: 'number', above: 0, default: 20, description: 'mean seconds before a client leaves and rejoins (default 20)' },
     ramp: { type: 'number', above: 0, default: 100, description: 'new connections per second while starting (default 100; API Gateway allows 500/s per account)' },
+    'cut-at': { type: 'number', min: 0, description: 'cut every connection this many seconds in, as API Gateway does at the 2-hour mark; the report then times the reconnect wave' },
+    'cut-spread': { type: 'number', min: 0, default: 0, description: 'spread the cuts over this many seconds, as the client module\'s early close does (default 0: all at once)' },
     'max-error-rate': { type: 'number', min: 0, default: 0.001, description: 'exit 1 when errors / frames sent exceed this (default 0.001)' },
     'report-dir': { type: 'string', default: '.test-artifacts/loadtest', description: 'where to write loadtest.json and loadtest.md (default .test-artifacts/loadtest)' },
     'allow-remote': { type: 'boolean', description: 'allow a target that is not this machine (only your own deployment)' },
@@ -39,6 +41,11 @@ async function main(): Promise<number> {
   }
   const { clients, rooms, duration: durationSeconds, session: sessionSeconds, ramp: rampPerSecond, 'max-error-rate': threshold } = values;
   if (rooms > clients) return cli.fail(`--rooms must be an integer from 1 to ${clients} (--clients), got "${rooms}"`);
+  const cutAtSeconds = values['cut-at'];
+  const cutSpreadSeconds = values['cut-spread'];
+  if (cutAtSeconds !== undefined && cutAtSeconds + cutSpreadSeconds >= durationSeconds) {
+    return cli.fail(`--cut-at (${cutAtSeconds}) plus --cut-spread (${cutSpreadSeconds}) must end before --duration (${durationSeconds}), with time left to reconnect`);
+  }
 
   console.log(`load test: ${clients} clients in ${rooms} rooms against ${url.href} for ${durationSeconds} s (Ctrl-C ends it early, with a report)`);
   const dashboard = await localDashboardUrl(url);
@@ -57,6 +64,7 @@ async function main(): Promise<number> {
     durationSeconds,
     sessionSeconds,
     rampPerSecond,
+    ...(cutAtSeconds !== undefined ? { cutAtSeconds, cutSpreadSeconds, dynamoDbTotals: () => dynamoDbTotals(url) } : {}),
     onProgress: (p) => {
       console.log(
         `[${p.elapsedSeconds.toFixed(0).padStart(4)} s] connected ${String(p.connected).padStart(5)}  sent ${p.sentPerSecond.toFixed(0).padStart(6)}/s  ` +

@@ -1,3 +1,4 @@
+import { localMetricNames } from '../config/dashboard-panels.js';
 import { dashboardPaths } from '../dashboard/dashboard-site.js';
 import type { DashboardData } from '../dashboard/dashboard-data.js';
 
@@ -12,6 +13,35 @@ export async function localDashboardUrl(signalingUrl: URL, timeoutMs = 2_000): P
     if (!response.ok) return undefined;
     const data = (await response.json()) as Partial<DashboardData>;
     return Array.isArray(data.panels) ? `${origin}${dashboardPaths.page}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** DynamoDB requests and capacity units the local runtime has counted since it started. */
+export interface DynamoDbTotals {
+  readonly requests: number;
+  readonly capacityUnits: number;
+}
+
+/**
+ * The local runtime's DynamoDB totals, read from its dashboard data; undefined when the target
+ * is not `npm start` or counts none (bundles mode counts the functions' requests in their own
+ * environments, where the dashboard does not see them).
+ */
+export async function dynamoDbTotals(signalingUrl: URL, timeoutMs = 2_000): Promise<DynamoDbTotals | undefined> {
+  const origin = `${signalingUrl.protocol === 'wss:' ? 'https:' : 'http:'}//${signalingUrl.host}`;
+  try {
+    const response = await fetch(`${origin}${dashboardPaths.data}`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return undefined;
+    const data = (await response.json()) as Partial<DashboardData>;
+    const totals = new Map<string, number>();
+    for (const line of (data.panels ?? []).flatMap((panel) => panel.lines)) {
+      if (line.statistic === 'Sum') totals.set(line.metric, line.total);
+    }
+    const sum = (name: string) => [...totals].filter(([metric]) => metric.split(' ')[0] === name).reduce((total, [, value]) => total + value, 0);
+    const requests = sum(localMetricNames.dynamoDbRequests);
+    return requests > 0 ? { requests, capacityUnits: sum(localMetricNames.dynamoDbCapacityUnits) } : undefined;
   } catch {
     return undefined;
   }

@@ -1,7 +1,9 @@
 import type { Percentiles } from '../tools/stats.js';
+import { CutWatch, type CutReport } from './cut-watch.js';
 import { LatencyRecorder } from './latency-recorder.js';
+import type { DynamoDbTotals } from './local-dashboard.js';
 import { SaturationWatch, type Saturation, type SaturationChange } from './saturation.js';
-import { SimulatedPeer } from './simulated-peer.js';
+import { SimulatedPeer, type PeerEvents } from './simulated-peer.js';
 
 export interface LoadTestOptions {
   readonly url: string;
@@ -16,6 +18,12 @@ export interface LoadTestOptions {
   readonly progressIntervalMs?: number;
   /** Ends the run early (Ctrl-C): the clients leave and the report covers the time run. */
   readonly signal?: AbortSignal;
+  /** Cuts every connection this many seconds in, as API Gateway does at a connection's 2-hour mark. */
+  readonly cutAtSeconds?: number;
+  /** Spreads the cuts over this many seconds (as the client module's early close does); 0: all at once. */
+  readonly cutSpreadSeconds?: number;
+  /** The server's DynamoDB totals so far, when it can tell them (the local runtime): the cut's cost. */
+  readonly dynamoDbTotals?: () => Promise<DynamoDbTotals | undefined>;
 }
 
 export interface Progress {
@@ -50,7 +58,11 @@ export interface LoadTestReport {
   readonly sessionSeconds: number;
   /** Whether the server kept up: behind at the end means it cannot hold this load, errors or not. */
   readonly saturation: Saturation;
+  /** With `cutAtSeconds`: the reconnect wave. */
+  readonly cut?: CutReport;
 }
+
+const cleanupSettleMs = 5_000;
 
 /** Runs simulated y-webrtc clients against a signaling URL for a bounded time. */
 export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestReport> {
@@ -63,7 +75,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   let sent = 0;
   let received = 0;
   let errors = 0;
-  const events = {
+  const events: PeerEvents = {
     connected: () => {
       connected++;
       connections++;
@@ -82,6 +94,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     },
   };
 
+  const cutWatch = options.cutAtSeconds === undefined ? undefined : new CutWatch(options.cutAtSeconds, options.cutSpreadSeconds ?? 0, () => sent);
+  if (cutWatch) events.inRoom = (peer: SimulatedPeer) => cutWatch.inRoom(peer);
   const peers = Array.from(
     { length: options.clients },
     (_, index) =>
@@ -113,6 +127,18 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
 
   const ramp = Math.max(1, options.rampPerSecond);
   const startTimers = peers.map((peer, index) => setTimeout(() => peer.start(), (index / ramp) * 1000));
+  let dynamoDbAtCut: Promise<DynamoDbTotals | undefined> | undefined;
+  let dynamoDbAtWhole: Promise<DynamoDbTotals | undefined> | undefined;
+  if (cutWatch) {
+    startTimers.push(
+      setTimeout(() => {
+        dynamoDbAtCut = options.dynamoDbTotals?.();
+        cutWatch.cut(peers);
+      }, options.cutAtSeconds! * 1000),
+    );
+    // The cut connections' cleanup runs off the table's stream after they are gone: a few seconds more.
+    void cutWatch.whole.then(() => startTimers.push(setTimeout(() => (dynamoDbAtWhole ??= options.dynamoDbTotals?.()), cleanupSettleMs)));
+  }
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, options.durationSeconds * 1000);
     options.signal?.addEventListener('abort', () => {
@@ -123,6 +149,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   const ranSeconds = Math.min(options.durationSeconds, (Date.now() - started) / 1000);
   for (const timer of startTimers) clearTimeout(timer);
   clearInterval(progress);
+  cutWatch?.stop();
+  if (cutWatch?.window.to !== undefined) dynamoDbAtWhole ??= options.dynamoDbTotals?.();
+  const cut = cutWatch?.report(await dynamoDbCost(await dynamoDbAtCut, await dynamoDbAtWhole, cutWatch));
+  const framesWaiting = peers.filter((peer) => peer.awaitingOwnAnnounce).length;
   await Promise.all(peers.map((peer) => peer.stop()));
 
   return {
@@ -142,6 +172,19 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     latency: latency.overall(),
     peakConnected,
     sessionSeconds: options.sessionSeconds,
-    saturation: saturation.verdict(),
+    saturation: saturation.verdict(framesWaiting),
+    ...(cut ? { cut } : {}),
+  };
+}
+
+/** The DynamoDB requests and capacity units between the cut and the last room whole, per reconnect. */
+async function dynamoDbCost(atCut: DynamoDbTotals | undefined, atWhole: DynamoDbTotals | undefined, watch: CutWatch): Promise<Pick<CutReport, 'dynamoDb'>> {
+  const reconnects = watch.report().reconnects;
+  if (!atCut || !atWhole || reconnects === 0) return {};
+  return {
+    dynamoDb: {
+      requestsPerReconnect: (atWhole.requests - atCut.requests) / reconnects,
+      capacityUnitsPerReconnect: (atWhole.capacityUnits - atCut.capacityUnits) / reconnects,
+    },
   };
 }

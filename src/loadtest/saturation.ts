@@ -32,13 +32,19 @@ export class SaturationWatch {
   private behindSeconds = 0;
   private peak = 0;
   private lastAt = 0;
+  /** No deliveries since the last window that had some. */
+  private quietSince: number | undefined;
 
   /** Takes one window's p50 (NaN: no deliveries); says when the server fell behind or caught up. */
   observe(atSeconds: number, p50: number): SaturationChange | undefined {
     const previousAt = this.lastAt;
     this.lastAt = atSeconds;
-    if (this.behindSince !== undefined) this.behindSeconds += atSeconds - previousAt;
-    if (Number.isNaN(p50)) return undefined;
+    if (Number.isNaN(p50)) {
+      this.quietSince ??= previousAt;
+      return undefined;
+    }
+    if (this.behindSince !== undefined) this.behindSeconds += atSeconds - (this.quietSince ?? previousAt);
+    this.quietSince = undefined;
     this.peak = Math.max(this.peak, p50);
     this.windows.push({ atSeconds, p50 });
     if (this.behindSince === undefined) {
@@ -58,9 +64,15 @@ export class SaturationWatch {
     return undefined;
   }
 
-  verdict(): Saturation {
+  /**
+   * @param framesWaiting frames sent whose delivery is still awaited at the end. A server that
+   * was behind and then had nothing more to deliver caught up if none is waiting: a wave of
+   * reconnects on a room that then goes quiet is worked off, not a queue.
+   */
+  verdict(framesWaiting = 0): Saturation {
+    const workedOff = this.quietSince !== undefined && framesWaiting === 0;
     return {
-      saturated: this.behindSince !== undefined,
+      saturated: this.behindSince !== undefined && !workedOff,
       behindSeconds: this.behindSeconds,
       ...(this.lastBehindSince !== undefined ? { sinceSeconds: this.lastBehindSince } : {}),
       peakP50Ms: this.peak,

@@ -8,6 +8,8 @@ export interface PeerEvents {
   sent(): void;
   received(latencyMs: number | undefined): void;
   error(kind: string, detail: string): void;
+  /** Its own announce came back: the server has its subscription, it is in its room (again). */
+  inRoom?(peer: SimulatedPeer): void;
 }
 
 export interface PeerOptions {
@@ -24,14 +26,19 @@ const candidatesPerHandshake = 4;
 
 /**
  * A y-webrtc client at the protocol level, without WebRTC: it subscribes to its room,
- * announces itself, answers every announce with an offer and every offer with an answer, each
- * followed by ICE candidates, pings as the lib0 websocket client does (15 s after the last
- * pong) and reconnects with backoff when the connection drops or stays silent for 30 s.
- * After a random session it leaves and rejoins as a new peer, which makes the join traffic.
+ * announces itself, answers the announce of a peer it does not know yet with an offer and
+ * every offer with an answer, each followed by ICE candidates, pings as the lib0 websocket
+ * client does (15 s after the last pong) and reconnects with backoff when the connection
+ * drops or stays silent for 30 s. After a random session it leaves and rejoins as a new
+ * peer, which makes the join traffic. `cut()` ends its connection as API Gateway does at
+ * the 2-hour mark; it reconnects at once as the same peer, as y-webrtc does.
  */
 export class SimulatedPeer {
   private socket: WebSocket | undefined;
   private peerId = randomUUID();
+  /** Peers it has a (simulated) WebRTC connection with: y-webrtc does not start another on their announce. */
+  private readonly known = new Set<string>();
+  private announceSentAt: number | undefined;
   private stopped = false;
   private failures = 0;
   private timers = new Set<NodeJS.Timeout>();
@@ -40,6 +47,34 @@ export class SimulatedPeer {
   constructor(private readonly options: PeerOptions) {}
 
   start(): void {
+    this.connect();
+  }
+
+  get id(): string {
+    return this.peerId;
+  }
+
+  get room(): string {
+    return this.options.room;
+  }
+
+  /** Its announce is sent on this connection and has not come back yet. */
+  get awaitingOwnAnnounce(): boolean {
+    return this.announceSentAt !== undefined && this.isConnected;
+  }
+
+  get isConnected(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Its connection ends, as at API Gateway's cut; lib0 reconnects at once, and y-webrtc keeps its peer id. */
+  cut(): void {
+    if (this.stopped || !this.isConnected) return;
+    const socket = this.socket;
+    this.socket = undefined;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    socket?.close(1000);
     this.connect();
   }
 
@@ -67,6 +102,7 @@ export class SimulatedPeer {
       this.options.events.connected();
       this.send({ type: 'subscribe', topics: [this.options.room] });
       this.publish({ type: 'announce', from: this.peerId });
+      this.announceSentAt = Date.now();
       this.schedulePing();
       this.later(() => this.rejoin(), exponential(this.options.sessionMs));
     });
@@ -93,6 +129,7 @@ export class SimulatedPeer {
     if (this.stopped) return;
     const socket = this.socket;
     this.peerId = randomUUID();
+    this.known.clear();
     this.socket = undefined;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
@@ -120,10 +157,19 @@ export class SimulatedPeer {
     }
     const data = message.data;
     this.options.events.received(typeof data.sentAt === 'number' ? Date.now() - data.sentAt : undefined);
-    if (data.from === this.peerId) return;
+    if (data.from === this.peerId) {
+      if (data.type === 'announce') {
+        this.announceSentAt = undefined;
+        this.options.events.inRoom?.(this);
+      }
+      return;
+    }
     if (data.type === 'announce') {
+      if (this.known.has(data.from)) return;
+      this.known.add(data.from);
       this.handshake(data.from, 'offer');
     } else if (data.type === 'signal' && data.to === this.peerId && data.signal?.type === 'offer') {
+      this.known.add(data.from);
       this.handshake(data.from, 'answer');
     }
   }

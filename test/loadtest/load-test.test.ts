@@ -7,6 +7,8 @@ import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { freePort } from '../../src/local/free-port.js';
 import { runLoadTest, type Progress } from '../../src/loadtest/run.js';
 import { isLoopbackUrl } from '../../src/loadtest/target.js';
+import { dynamoDbTotals } from '../../src/loadtest/local-dashboard.js';
+import { markdownReport } from '../../src/loadtest/report.js';
 import { connectionItems, eventually, startTestRuntime } from '../support/runtime.js';
 
 let runtime: LocalRuntime;
@@ -50,6 +52,42 @@ describe('load test', () => {
     await eventually(async () => (await connectionItems(runtime)).length === 0, 20_000, 'no connection or subscription left after the load test').catch(async (error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(await connectionItems(runtime))}`);
     });
+  }, 60_000);
+
+  it('cuts every connection at --cut-at and times the wave: every room whole again, no errors, the cost per reconnect', async () => {
+    const report = await runLoadTest({
+      url: runtime.url,
+      clients: 24,
+      rooms: 6,
+      durationSeconds: 12,
+      // No churn: the wave is all that happens after the cut.
+      sessionSeconds: 10_000,
+      rampPerSecond: 50,
+      cutAtSeconds: 2,
+      dynamoDbTotals: () => dynamoDbTotals(new URL(runtime.url)),
+    });
+    expect(report.errors).toBe(0);
+    const cut = report.cut!;
+    expect(cut.reconnects).toBe(24);
+    expect(cut.peakReconnectsPerSecond).toBe(24);
+    expect(cut.rooms).toBe(6);
+    expect(cut.roomsNotWhole).toBe(0);
+    expect(cut.wholeAgainMs.count).toBe(6);
+    expect(cut.wholeAgainMs.max).toBeLessThan(5_000);
+    // A reconnect sends its subscribe and its announce; the peers it already knew start no new handshake.
+    expect(cut.framesSentPerReconnect).toBe(2);
+    // $connect, subscribe, announce, and the cleanup of the connection cut: a few requests each.
+    expect(cut.dynamoDb!.requestsPerReconnect).toBeGreaterThan(3);
+    expect(cut.dynamoDb!.capacityUnitsPerReconnect).toBeGreaterThan(1);
+    expect(markdownReport(report, 0.001)).toMatch(/## Every connection cut \(at 2 s, all at once\)[\s\S]*\| reconnects \| 24 \(peak 24 in one second\)/);
+  }, 60_000);
+
+  it('spreads the cuts with --cut-spread: fewer reconnects in any one second', async () => {
+    const report = await runLoadTest({ url: runtime.url, clients: 24, rooms: 6, durationSeconds: 10, sessionSeconds: 10_000, rampPerSecond: 50, cutAtSeconds: 1, cutSpreadSeconds: 6 });
+    expect(report.errors).toBe(0);
+    expect(report.cut!.reconnects).toBe(24);
+    expect(report.cut!.peakReconnectsPerSecond).toBeLessThan(24);
+    expect(report.cut!.roomsNotWhole).toBe(0);
   }, 60_000);
 
   it('refuses a target that is not this machine unless --allow-remote is given', async () => {

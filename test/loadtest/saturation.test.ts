@@ -30,6 +30,14 @@ describe('saturation', () => {
     expect(run([300, 320, 290, 310, 305]).verdict.saturated).toBe(false);
   });
 
+  it('is not a wave the server worked off before the run went quiet, with nothing left waiting', () => {
+    const watch = new SaturationWatch();
+    [40, 45, 1_300, NaN, NaN].forEach((p50, index) => watch.observe(2 * (index + 1), p50));
+    expect(watch.verdict(0)).toEqual({ saturated: false, behindSeconds: 0, sinceSeconds: 6, peakP50Ms: 1_300 });
+    // The same windows with frames still waiting for delivery: quiet because stuck, not because done.
+    expect(watch.verdict(3).saturated).toBe(true);
+  });
+
   it('skips windows without deliveries', () => {
     expect(run([NaN, NaN, 50, NaN, 60]).verdict).toEqual({ saturated: false, behindSeconds: 0, peakP50Ms: 60 });
   });
