@@ -19,6 +19,9 @@ interface Packed {
 const kinds: readonly { readonly pattern: RegExp; readonly kind: string; readonly why: string }[] = [
   { pattern: /^dist\/handlers\/[^/]+\/index\.mjs$/, kind: 'dist/handlers/*/index.mjs', why: 'the five functions, bundled (AWS SDK inside), deployed as they are' },
   { pattern: /^dist\/handlers\/[^/]+\/index\.mjs\.map$/, kind: 'dist/handlers/*/index.mjs.map', why: 'their source maps, without sources: stack traces with `sourceMapStackTraces` (on by default)' },
+  { pattern: /^dist\/handlers\/[^/]+\/chunks\/[^/]+\.mjs$/, kind: 'dist/handlers/*/chunks/*.mjs', why: 'code the functions share or load on first use (esbuild splitting: a smaller import at cold start)' },
+  { pattern: /^dist\/handlers\/[^/]+\/chunks\/[^/]+\.mjs\.map$/, kind: 'dist/handlers/*/chunks/*.mjs.map', why: 'their source maps' },
+  { pattern: /^dist\/src\/client\/.+\.(js|d\.ts)$/, kind: 'dist/src/client/*', why: 'the client module (`y-webrtc-signaling-serverless/client`) with its types: browsers and Node, no dependencies' },
   { pattern: /^dist\/.+\.js$/, kind: 'dist/{infra,src}/**/*.js', why: 'the construct and the shared definitions it reads (routes, table, limits, metric names)' },
   { pattern: /^dist\/.+\.d\.ts$/, kind: 'dist/{infra,src}/**/*.d.ts', why: 'their types' },
   { pattern: /^package\.json$/, kind: 'package.json', why: 'entry point, peer dependencies' },

@@ -17,7 +17,7 @@ export interface CutReport {
   readonly backInRoomMs: Percentiles;
   /** Rooms still not whole at the end of the run. */
   readonly roomsNotWhole: number;
-  /** Frames the clients sent between the first cut and the last room whole, per reconnect. */
+  /** Frames a reconnected client sent from its cut until the last room was whole, on average. */
   readonly framesSentPerReconnect: number;
   /** Read from the local runtime's dashboard (sources mode): DynamoDB requests and capacity units in the same window, per reconnect. */
   readonly dynamoDb?: { readonly requestsPerReconnect: number; readonly capacityUnitsPerReconnect: number };
@@ -33,8 +33,8 @@ export class CutWatch {
   private readonly rooms = new Map<string, SimulatedPeer[]>();
   private firstCutAt: number | undefined;
   private lastWholeAt: number | undefined;
-  private framesAtCut = 0;
-  private framesAtWhole = 0;
+  private readonly framesAtCut = new Map<SimulatedPeer, number>();
+  private framesAtWhole: number | undefined;
   private timers: NodeJS.Timeout[] = [];
   private settled!: () => void;
   /** Settles when every room is whole again after the cut. */
@@ -43,18 +43,17 @@ export class CutWatch {
   constructor(
     private readonly atSeconds: number,
     private readonly spreadSeconds: number,
-    private readonly framesSent: () => number,
   ) {}
 
   /** Cuts each connected peer at a random moment of the spread (all at once without one). */
   cut(peers: readonly SimulatedPeer[]): void {
     this.firstCutAt = Date.now();
-    this.framesAtCut = this.framesSent();
     for (const peer of peers.filter((candidate) => candidate.isConnected)) {
       const members = this.rooms.get(peer.room) ?? [];
       this.rooms.set(peer.room, [...members, peer]);
       const cut = () => {
         this.cutAt.set(peer, Date.now());
+        this.framesAtCut.set(peer, peer.framesSent);
         peer.cut();
       };
       if (this.spreadSeconds === 0) cut();
@@ -69,7 +68,7 @@ export class CutWatch {
     this.backAt.set(peer, Date.now());
     if (this.backAt.size === this.cutAt.size && this.cutAt.size === this.peerCount()) {
       this.lastWholeAt = Date.now();
-      this.framesAtWhole = this.framesSent();
+      this.framesAtWhole = this.framesSinceCut();
       this.settled();
     }
   }
@@ -93,7 +92,6 @@ export class CutWatch {
       perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
     }
     const reconnects = this.cutAt.size;
-    const framesEnd = this.lastWholeAt === undefined ? this.framesSent() : this.framesAtWhole;
     return {
       atSeconds: this.atSeconds,
       spreadSeconds: this.spreadSeconds,
@@ -103,7 +101,7 @@ export class CutWatch {
       wholeAgainMs: percentiles(wholeAgain),
       backInRoomMs: percentiles([...this.backAt].map(([peer, at]) => at - this.cutAt.get(peer)!)),
       roomsNotWhole,
-      framesSentPerReconnect: reconnects === 0 ? 0 : (framesEnd - this.framesAtCut) / reconnects,
+      framesSentPerReconnect: reconnects === 0 ? 0 : (this.framesAtWhole ?? this.framesSinceCut()) / reconnects,
       ...extra,
     };
   }
@@ -111,6 +109,12 @@ export class CutWatch {
   /** The window the report's per-reconnect figures cover: from the first cut to the last room whole (or now). */
   get window(): { readonly from: number | undefined; readonly to: number | undefined } {
     return { from: this.firstCutAt, to: this.lastWholeAt };
+  }
+
+  private framesSinceCut(): number {
+    let frames = 0;
+    for (const [peer, atCut] of this.framesAtCut) frames += peer.framesSent - atCut;
+    return frames;
   }
 
   private peerCount(): number {

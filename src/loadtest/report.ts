@@ -33,7 +33,7 @@ function cutSection(cut: CutReport): string {
 | reconnects | ${cut.reconnects} (peak ${cut.peakReconnectsPerSecond} in one second) |
 | rooms whole again (every member back in it), p50 / p99 / max | ${ms(cut.wholeAgainMs.p50)} / ${ms(cut.wholeAgainMs.p99)} / ${ms(cut.wholeAgainMs.max)} ms after the room's first cut (${cut.rooms} rooms${cut.roomsNotWhole > 0 ? `; **${cut.roomsNotWhole} not whole by the end**` : ''}) |
 | each client back in its room, p50 / p99 / max | ${ms(cut.backInRoomMs.p50)} / ${ms(cut.backInRoomMs.p99)} / ${ms(cut.backInRoomMs.max)} ms after its own cut |
-| frames sent per reconnect | ${cut.framesSentPerReconnect.toFixed(1)} (until the last room was whole; pings and churn included) |
+| frames sent per reconnect | ${cut.framesSentPerReconnect.toFixed(1)} (by each client from its cut until the last room was whole: 2 are its subscribe and announce; more means handshakes, pings or churn) |
 | DynamoDB per reconnect | ${cut.dynamoDb ? `${cut.dynamoDb.requestsPerReconnect.toFixed(1)} requests, ${cut.dynamoDb.capacityUnitsPerReconnect.toFixed(1)} capacity units (estimated; until 5 s after the last room was whole, cleanup included; churn in that window too: a long --session leaves it out)` : 'not measured (the local runtime in sources mode reports it)'} |
 `;
 }

@@ -9,6 +9,8 @@ export interface LoadTestOptions {
   readonly url: string;
   readonly clients: number;
   readonly rooms: number;
+  /** Room names are `<prefix>-room-<n>`; default `loadtest`. */
+  readonly roomPrefix?: string;
   readonly durationSeconds: number;
   /** Mean session length before a client leaves and rejoins, in seconds. */
   readonly sessionSeconds: number;
@@ -94,12 +96,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     },
   };
 
-  const cutWatch = options.cutAtSeconds === undefined ? undefined : new CutWatch(options.cutAtSeconds, options.cutSpreadSeconds ?? 0, () => sent);
+  const cutWatch = options.cutAtSeconds === undefined ? undefined : new CutWatch(options.cutAtSeconds, options.cutSpreadSeconds ?? 0);
   if (cutWatch) events.inRoom = (peer: SimulatedPeer) => cutWatch.inRoom(peer);
   const peers = Array.from(
     { length: options.clients },
     (_, index) =>
-      new SimulatedPeer({ url: options.url, room: `loadtest-room-${index % options.rooms}`, sessionMs: options.sessionSeconds * 1000, events }),
+      new SimulatedPeer({ url: options.url, room: `${options.roomPrefix ?? 'loadtest'}-room-${index % options.rooms}`, sessionMs: options.sessionSeconds * 1000, events }),
   );
   const started = Date.now();
   let lastSent = 0;

@@ -39,6 +39,8 @@ export class SimulatedPeer {
   /** Peers it has a (simulated) WebRTC connection with: y-webrtc does not start another on their announce. */
   private readonly known = new Set<string>();
   private announceSentAt: number | undefined;
+  /** Frames it has sent, on every connection. */
+  framesSent = 0;
   private stopped = false;
   private failures = 0;
   private timers = new Set<NodeJS.Timeout>();
@@ -206,6 +208,7 @@ export class SimulatedPeer {
   private send(message: unknown): void {
     if (this.socket?.readyState !== WebSocket.OPEN) return;
     this.socket.send(JSON.stringify(message));
+    this.framesSent++;
     this.options.events.sent();
   }
 

@@ -12,7 +12,7 @@ export const tableDefinition = {
 } as const;
 
 /** Key prefixes: they keep a topic from ever naming the same partition as a connection. */
-export const keyPrefix = { connection: 'c#', topic: 't#' } as const;
+export const keyPrefix = { connection: 'c#', topic: 't#', rateWindow: 'r#' } as const;
 
 /**
  * The entity name of every item, in the attribute ElectroDB uses for it, with its version:

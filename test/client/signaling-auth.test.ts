@@ -101,6 +101,7 @@ describe('SignalingAuth with y-webrtc', () => {
     expect(tokens.requests.every((request) => request.rooms.includes('cuts'))).toBe(true);
   });
 
+  // Not at the same time as another provider: y-webrtc announces every room of the process on each of its connections.
   it('negative control: without it, the reconnect after the cut is refused and the room never hears the provider again', async () => {
     const announces = announcingConnections('control');
     const created = await provider('control', [`${runtime.url}/?token=${await hs256Token({ rooms: ['control'] }, { expiresIn: '2s' })}`]);

@@ -16,7 +16,8 @@ const auth = { secret: testSecret, issuer: testIssuer, audience: testAudience, r
 /** The page waits 4 s before it asks; a user reads the answer a moment later. */
 const problemShownMs = 8_000;
 
-describe.skipIf(!chromiumAvailable() && !process.env['CI'])('the demo page, when it cannot work', () => {
+// Each test has a page and a room of its own, and mostly waits for the page's diagnosis: they run at once.
+describe.skipIf(!chromiumAvailable() && !process.env['CI']).concurrent('the demo page, when it cannot work', () => {
   let runtime: LocalRuntime;
   let launched: LaunchedBrowser;
   let pageUrl = '';

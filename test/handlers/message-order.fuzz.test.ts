@@ -17,7 +17,7 @@ import type { TestClient } from '../support/test-client.js';
  * order holds: who is in each room (and markers of left rooms), the peer id each member
  * signs with, and a place of its own membership for every member, none for anyone else.
  */
-const scriptRuns = process.env['FUZZ_RUNS'] ? Number(process.env['FUZZ_RUNS']) : 60;
+const scriptRuns = process.env['FUZZ_RUNS'] ? Number(process.env['FUZZ_RUNS']) : 30;
 const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
 
 type FrameKind = 'subscribe' | 'unsubscribe' | 'announce';

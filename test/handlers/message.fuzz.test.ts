@@ -38,8 +38,8 @@ const environment = {
   PUBLISH_BURST: '1000000',
 };
 /** Per signal delivery mode: twice in all. */
-const directFrames = 5_000;
-const socketFrames = 1_000;
+const directFrames = 2_500;
+const socketFrames = 500;
 
 const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
 const runs = (numRuns: number) => ({ numRuns, endOnFailure: true, ...(seed !== undefined ? { seed } : {}) });
