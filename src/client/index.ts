@@ -6,3 +6,4 @@ export { SignalingAuth, signalingAuthDefaults, type SignalingAuthOptions } from 
 export { jwtExpiry, type SignalingToken, type TokenResult } from './signaling-token.js';
 export type { TokenFailure, TokenRequest } from './token-source.js';
 export type { SignalingConnection, SignalingProvider } from './y-webrtc-shapes.js';
+export { IceServersError, IceServersRefresher, fetchIceServers, type IceServer, type IceServersOptions, type IceServersResponse, type ProviderWithPeerOpts } from './ice-servers.js';

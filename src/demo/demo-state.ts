@@ -6,6 +6,8 @@ export interface DemoState {
   readonly signaling: 'connecting' | 'connected' | 'disconnected';
   /** How often a signaling connection has opened: 1 until the first reconnect. */
   readonly signalingOpened: number;
+  /** TURN credentials from the server's ICE servers endpoint are in use (npm start with LOCAL_TURN=coturn). */
+  readonly turn: boolean;
   /** The server has routed a message of this room to the page, so it has the page's subscription. */
   readonly inRoom: boolean;
   /** Peers with an open WebRTC data channel. */

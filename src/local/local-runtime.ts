@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { checksTokens } from '../auth/auth-config.js';
@@ -27,6 +28,8 @@ import { connectionRemovedFilterPattern } from '../store/table.js';
 import { ensureTable } from './create-table.js';
 import { warmUpDynamoDb } from './dynamodb-warm-up.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
+import { startCoturn, type RunningCoturn } from './coturn.js';
+import { localIceServers } from './local-ice-servers.js';
 import { localTokenIssuer } from './local-tokens.js';
 import { GatewayEmulator, type AuthorizerFunction, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
 import { startBundledFunctions, type BundledFunctions, type BundledFunctionsOptions } from './lambda/bundled-functions.js';
@@ -77,6 +80,8 @@ export interface LocalRuntime {
   readonly dashboard: DashboardSite;
   /** Bundles mode (LOCAL_FUNCTIONS=bundles): the functions, their environments and logs; undefined in sources mode. */
   readonly bundled?: BundledFunctions;
+  /** LOCAL_TURN=coturn: the coturn behind GET /ice-servers. */
+  readonly coturn?: RunningCoturn;
   /** Warms DynamoDB Local up on a scratch table for WARM_UP_SECONDS (`npm start` does, before its banner); resolves to the rounds run. */
   warmUp(): Promise<number>;
   stop(): Promise<void>;
@@ -135,6 +140,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (untap) stack.push(async () => untap());
     const dashboard = dashboardSite(() => dashboardData(metrics, { lambdaMetrics: settings.functions === 'bundles' }));
     const demo = demoSite();
+    let coturn: RunningCoturn | undefined;
+    if (settings.turn === 'coturn') {
+      coturn = await startCoturn({ secret: settings.turnSecret });
+      stack.push(() => coturn!.stop());
+    }
+    // Bound once the handlers' DynamoDB client exists.
+    const late: { iceServers?: HttpRoute } = {};
     const issueToken = localTokenIssuer(auth, settings.localTokenSeconds);
     const timing = invocationTiming(settings.gatewayTiming, settings.timingSeed);
     const gateway: GatewayEmulator = new GatewayEmulator({
@@ -146,8 +158,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       maxConnectionSeconds: limits.maxConnectionSeconds,
       ...(options.deliverDisconnect ? { deliverDisconnect: options.deliverDisconnect } : {}),
       ...(options.onInvoked ? { onInvoked: options.onInvoked } : {}),
-      fallback: withDashboard(
-        dashboard,
+      fallback: withRoute(
+        async (request, response) => (await late.iceServers?.(request, response)) ?? false,
+        dashboard.handle,
         demo.handler({
           statusText: (): string =>
             `y-webrtc signaling (local): ${gateway.connectionCount} connections, table ${settings.tableName} on ${dynamodbEndpoint}\n`,
@@ -173,11 +186,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const { delivery } = settings;
     const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
+    late.iceServers = localIceServers({ coturn, auth, dynamoDb: dependencies.dynamoDb, tableName: settings.tableName });
     // Closing the gateway delivers every open connection's $disconnect, and the stream's drain
     // (registered next, so it runs before this) runs their cleanup, both through these clients.
     afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
     const activity = options.activity ? new ActivityLog(options.activity) : undefined;
     if (activity) afterGatewayCloses(async () => activity.stop());
+    if (options.activity && coturn) {
+      const say = options.activity;
+      const unfollow = coturn.followAllocations(({ username }) => say(`relay        ${username} (a TURN allocation on the local coturn)`));
+      stack.push(async () => unfollow());
+    }
     if (settings.functions === 'bundles') {
       bundled = await startBundledFunctions({
         joinOrder,
@@ -261,6 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       joinOrder,
       signalDelivery,
       ...(bundled ? { bundled } : {}),
+      ...(coturn ? { coturn } : {}),
       stop,
     };
   } catch (error) {
@@ -295,10 +315,15 @@ function lateBoundFunctions(): { readonly functions: SignalingFunctions; bind(ha
   };
 }
 
-/** The dashboard's paths, then the given handler for everything else. */
-function withDashboard(dashboard: DashboardSite, next: NonNullable<GatewayEmulatorOptions['fallback']>): NonNullable<GatewayEmulatorOptions['fallback']> {
+type HttpRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+/** The routes in turn (each answers its paths, false otherwise), then the given handler for everything else. */
+function withRoute(...steps: [...HttpRoute[], NonNullable<GatewayEmulatorOptions['fallback']>]): NonNullable<GatewayEmulatorOptions['fallback']> {
+  const routes = steps.slice(0, -1) as HttpRoute[];
+  const rest = steps.at(-1) as NonNullable<GatewayEmulatorOptions['fallback']>;
   return async (request, response) => {
-    if (!(await dashboard.handle(request, response))) await next(request, response);
+    for (const route of routes) if (await route(request, response)) return;
+    await rest(request, response);
   };
 }
 

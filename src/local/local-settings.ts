@@ -53,6 +53,10 @@ export interface LocalSettings {
   readonly auth: AuthConfig | undefined;
   /** How long the tokens live that the local server signs at GET /token (with AUTH_JWT_SECRET). LOCAL_TOKEN_SECONDS. */
   readonly localTokenSeconds: number;
+  /** `coturn`: start a coturn on loopback and serve ICE servers with its credentials at GET /ice-servers. LOCAL_TURN. */
+  readonly turn: LocalTurn;
+  /** The local coturn's shared secret (LOCAL_TURN_SECRET); random at each start when unset. Tests set it to forge credentials. */
+  readonly turnSecret: string | undefined;
   /**
    * Sources mode: how the handlers deliver to connections: `in-process` calls the emulator;
    * `management-api` posts through the SDK's management API client over HTTP, as on AWS
@@ -64,6 +68,8 @@ export interface LocalSettings {
 }
 
 export const functionsModes = ['bundles', 'sources'] as const;
+export const localTurnChoices = ['off', 'coturn'] as const;
+export type LocalTurn = (typeof localTurnChoices)[number];
 export type FunctionsMode = (typeof functionsModes)[number];
 
 /** The settings when nothing is set, with a fresh random timing seed. */
@@ -77,6 +83,7 @@ export function defaultLocalSettings(): LocalSettings {
     joinOrder: defaultJoinOrder,
     signalDelivery: defaultSignalDelivery,
     auth: undefined,
+    turnSecret: undefined,
     delivery: 'in-process',
     aws: localAwsIdentity,
   };
@@ -92,6 +99,7 @@ export const localDefaults = {
   concurrencyLimit: 50,
   provisionedConcurrency: 0,
   localTokenSeconds: 900,
+  turn: 'off',
 } as const satisfies Partial<LocalSettings>;
 
 export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
@@ -112,6 +120,8 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     signalDelivery: signalDeliveryFromEnvironment(env),
     auth: authConfigFromEnvironment(env),
     localTokenSeconds: integer(env, 'LOCAL_TOKEN_SECONDS', localDefaults.localTokenSeconds, 1),
+    turn: choiceFromEnvironment(env, 'LOCAL_TURN', localTurnChoices, localDefaults.turn),
+    turnSecret: env['LOCAL_TURN_SECRET'] || undefined,
     delivery: localDeliveryFromEnvironment(env),
     aws: {
       region: env['AWS_REGION'] || localAwsIdentity.region,

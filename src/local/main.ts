@@ -93,6 +93,13 @@ async function main(): Promise<void> {
       `  table           ${runtime.tableName}`,
       ...functionsLines(runtime, settings.provisionedConcurrency),
       `  authorization   ${authorizationLine(runtime.authorization)}`,
+      ...(runtime.coturn
+        ? [
+            `  TURN            coturn on ${runtime.coturn.turnUrls.join(', ')} (LOCAL_TURN=coturn), loopback only;`,
+            `                  ICE servers with its credentials at ${httpUrl}/ice-servers?room=<room>, which the demo page uses`,
+            `                  (${httpUrl}/?relay=1 allows relayed paths only)`,
+          ]
+        : []),
       ...(settings.auth?.secret
         ? [
             `  tokens          ${httpUrl}/token?rooms=<room>: signed here, living ${settings.localTokenSeconds} s (LOCAL_TOKEN_SECONDS);`,

@@ -66,6 +66,8 @@ describe('DynamoDB requests', () => {
     await eventually(async () => (await subscriptionCount()) === 10, 30_000, 'ten subscribed');
     // Each subscribe writes its subscription, then its place: done once the room holds ten places.
     await eventually(async () => (await runtime.dependencies.joinOrder!.room('fan-out')).places.size === 10, 10_000, 'ten placed');
+    // And the previous test's cleanup has run to its end: its requests are not this publish's.
+    await runtime.poller.drained();
 
     counter.reset();
     receivers[0]!.send({ type: 'publish', topic: 'fan-out', data: { type: 'signal', from: 'x', to: 'y' } });

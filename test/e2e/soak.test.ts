@@ -18,7 +18,7 @@ import { allItems, connectionItems, startTestRuntime } from '../support/runtime.
 
 const clientCount = 500;
 /** Every client starts its first session within this time, and no session starts after it. */
-const churnMs = 20_000;
+const churnMs = 30_000;
 /** Share of clients that come back for another session. */
 const returnShare = 0.2;
 /** Share of the sessions of the first 15 s that end without a `$disconnect` (AWS delivers it best effort). */

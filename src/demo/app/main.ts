@@ -7,6 +7,9 @@
  *   ?signaling=wss://...            signaling URL; default: this page's own origin, ws(s)://
  *   ?stun=stun:host:port            one STUN server; default none, so nothing leaves the machine
  *   ?tokenUrl=/token                where to GET a fresh token (text, or JSON { token, expiresAt })
+ *   ?relay=1                        relayed paths only (iceTransportPolicy: 'relay'): TURN or nothing
+ *   ?iceServers=[…]                 the ICE servers as JSON, for scripts and tests; otherwise the page's
+ *                                   own server's GET /ice-servers (npm start with LOCAL_TURN=coturn), if it offers TURN
  *   ?token=... / ?password=...      for scripts; the share link never carries them
  * With a token or a token URL the page keeps its signaling connection presenting a valid
  * token through the package's client module (SignalingAuth), as an app would: every reconnect
@@ -15,7 +18,7 @@
  */
 import { WebrtcProvider } from 'y-webrtc';
 import * as Y from 'yjs';
-import { SignalingAuth, jwtExpiry, type TokenFailure, type TokenRequest, type TokenResult } from '../../client/index.js';
+import { IceServersError, IceServersRefresher, SignalingAuth, jwtExpiry, type IceServer, type TokenFailure, type TokenRequest, type TokenResult } from '../../client/index.js';
 import type { DemoState } from '../demo-state.js';
 import { diagnose, patienceMs } from './diagnosis.js';
 import { bindTextarea } from './textarea-binding.js';
@@ -27,6 +30,9 @@ interface Settings {
   readonly tokenUrl: string;
   readonly password: string;
   readonly stun: string;
+  readonly relay: boolean;
+  /** ICE servers given as JSON in the address; '' to ask the page's own server. */
+  readonly iceServers: string;
 }
 
 type SignalingStatus = DemoState['signaling'];
@@ -43,6 +49,10 @@ interface Session {
   readonly doc: Y.Doc;
   readonly text: Y.Text;
   readonly provider: WebrtcProvider;
+  /** TURN credentials from the server's ICE servers endpoint are in use. */
+  readonly turn: boolean;
+  /** Why the server's TURN servers are not in use, when it refused them. */
+  readonly iceProblem: string | undefined;
   inRoom: boolean;
   signalingOpened: number;
   /** The last failure to get a token, until the signaling connection opens again. */
@@ -109,6 +119,8 @@ function settingsFromAddress(): Settings {
     tokenUrl: query.get('tokenUrl') ?? '',
     password: query.get('password') ?? '',
     stun: query.get('stun') ?? '',
+    relay: query.get('relay') === '1',
+    iceServers: query.get('iceServers') ?? '',
   };
 }
 
@@ -125,6 +137,7 @@ function shareLink(settings: Settings): string {
   const url = new URL(location.pathname, location.origin);
   if (settings.signaling !== defaultSignalingUrl) url.searchParams.set('signaling', settings.signaling);
   if (settings.stun) url.searchParams.set('stun', settings.stun);
+  if (settings.relay) url.searchParams.set('relay', '1');
   if (settings.tokenUrl) url.searchParams.set('tokenUrl', settings.tokenUrl);
   url.hash = encodeURIComponent(settings.room);
   return url.toString();
@@ -156,6 +169,33 @@ function tokenGetter(settings: Settings): ((request: TokenRequest) => Promise<To
     }
     return settings.token;
   };
+}
+
+/**
+ * The ICE servers: the address's JSON; else the page's own server's TURN (GET /ice-servers),
+ * kept fresh; else the STUN field, or none, so candidates are this machine's own addresses only.
+ */
+async function iceServersFor(
+  settings: Settings,
+  getToken: ((request: TokenRequest) => Promise<TokenResult>) | undefined,
+): Promise<{ iceServers: readonly IceServer[]; refresher?: IceServersRefresher; problem?: string }> {
+  const stunOnly = settings.stun ? [{ urls: settings.stun }] : [];
+  if (settings.iceServers) {
+    try {
+      return { iceServers: JSON.parse(settings.iceServers) as IceServer[] };
+    } catch {
+      return { iceServers: stunOnly, problem: `?iceServers= is not JSON: ${settings.iceServers}` };
+    }
+  }
+  if (new URL(settings.signaling).host !== location.host) return { iceServers: stunOnly };
+  try {
+    const refresher = await IceServersRefresher.start({ url: '/ice-servers', room: settings.room, ...(getToken ? { getToken } : {}) });
+    return { iceServers: refresher.iceServers, refresher };
+  } catch (error) {
+    // Refused: say why. Anything else (404, no JSON) means this server offers no TURN.
+    if (error instanceof IceServersError && [401, 403, 429].includes(error.status)) return { iceServers: stunOnly, problem: `No TURN servers: ${error.message}` };
+    return { iceServers: stunOnly };
+  }
 }
 
 async function open(settings: Settings): Promise<Session> {
@@ -192,16 +232,17 @@ async function open(settings: Settings): Promise<Session> {
         throw cancelled ? new OpenCancelled() : error;
       })
     : [settings.signaling];
+  const ice = await iceServersFor(settings, getToken);
   const provider = new WebrtcProvider(settings.room, doc, {
     signaling,
     ...(settings.password ? { password: settings.password } : {}),
-    // No ICE servers unless asked for: candidates are this machine's own addresses only.
-    peerOpts: { config: { iceServers: settings.stun ? [{ urls: settings.stun }] : [] } },
+    peerOpts: { config: { iceServers: ice.iceServers, ...(settings.relay ? { iceTransportPolicy: 'relay' } : {}) } },
   });
   const detach = auth?.attach(provider);
+  const detachIce = ice.refresher?.attach(provider);
   const unbind = bindTextarea(text, ui.text);
   const connections = provider.signalingConns as SignalingConnection[];
-  const opened: Session = { settings, doc, text, provider, inRoom: false, signalingOpened: 0, tokenProblem: early.tokenProblem, openedAt: Date.now(), problem: undefined, diagnosedAt: 0, close };
+  const opened: Session = { settings, doc, text, provider, turn: ice.refresher !== undefined, iceProblem: ice.problem, inRoom: false, signalingOpened: 0, tokenProblem: early.tokenProblem, openedAt: Date.now(), problem: undefined, diagnosedAt: 0, close };
   early.session = opened;
 
   // Only listens to what the server sends; the provider is used as it is.
@@ -237,6 +278,8 @@ async function open(settings: Settings): Promise<Session> {
     }
     detach?.();
     auth?.destroy();
+    detachIce?.();
+    ice.refresher?.destroy();
     provider.disconnect();
     provider.destroy();
     // y-webrtc frees the room name once the key is settled; a new provider may then take it.
@@ -266,6 +309,7 @@ function state(): DemoState {
       signalingUrl: signalingUrlWithToken(settings, true),
       signaling: 'connecting',
       signalingOpened: 0,
+      turn: false,
       inRoom: false,
       peers: 0,
       tabs: 0,
@@ -286,6 +330,7 @@ function state(): DemoState {
     signalingUrl: signalingUrlWithToken(current.settings, true),
     signaling,
     signalingOpened: current.signalingOpened,
+    turn: current.turn,
     inRoom: current.inRoom,
     peers: room ? [...room.webrtcConns.values()].filter((connection) => connection.connected).length : 0,
     tabs: room ? room.bcConns.size : 0,
@@ -297,7 +342,9 @@ function state(): DemoState {
         ? { problem: current.tokenProblem }
         : current.problem && !current.inRoom
           ? { problem: current.problem }
-          : {}),
+          : current.iceProblem
+            ? { problem: current.iceProblem }
+            : {}),
   };
 }
 
@@ -389,6 +436,8 @@ ui.form.addEventListener('submit', (event) => {
     tokenUrl: ui.fields.tokenUrl.value.trim(),
     password: ui.fields.password.value,
     stun: ui.fields.stun.value.trim(),
+    relay: session?.settings.relay ?? false,
+    iceServers: session?.settings.iceServers ?? '',
   });
 });
 
