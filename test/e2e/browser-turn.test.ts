@@ -23,7 +23,8 @@ interface IceServerJson {
   credential?: string;
 }
 
-describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`relayed paths only, in Chromium, through the local coturn (${namespace ? 'veth namespace' : 'host network'})`, () => {
+// The relayed pair and the controls at once: each has pages and rooms of its own.
+describe.skipIf(!chromiumAvailable() && !process.env['CI']).concurrent(`relayed paths only, in Chromium, through the local coturn (${namespace ? 'veth namespace' : 'host network'})`, () => {
   let server: SignalingServer | undefined;
   let launched: LaunchedBrowser | undefined;
   let pageUrl = '';

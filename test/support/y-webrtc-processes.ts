@@ -195,12 +195,13 @@ export function startPeer(
   name: string,
   server: SignalingServer,
   room: string,
-  options: { password?: string; token?: string } = {},
+  options: { password?: string; token?: string; iceConfig?: object } = {},
 ): Peer {
   const url = options.token ? `${server.url}/?token=${encodeURIComponent(options.token)}` : server.url;
   const script = [...nodeWithTsx, peerScript, url, room, ...(options.password ? [options.password] : [])];
   const [command, ...args] = server.networkNamespace ? ['nsenter', `--net=${server.networkNamespace}`, ...script] : script;
-  const child = new Child(name, spawn(command!, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] }));
+  const env = options.iceConfig ? { ...process.env, PEER_ICE_CONFIG: JSON.stringify(options.iceConfig) } : process.env;
+  const child = new Child(name, spawn(command!, args, { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] }));
   const states = (): PeerState[] =>
     child.lines
       .filter((line) => line.startsWith(reportPrefix))
