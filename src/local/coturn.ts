@@ -60,8 +60,12 @@ const host = '127.0.0.1';
  * listens and relays on 127.0.0.1 only, so no relay is reachable from outside this machine.
  * Loopback peers are allowed, since both ends of a local test are on it.
  */
+export function coturnInstalled(): boolean {
+  return spawnSync('turnserver', ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
 export async function startCoturn(options: { readonly secret?: string | undefined } = {}): Promise<RunningCoturn> {
-  if (spawnSync('turnserver', ['--version'], { stdio: 'ignore' }).error) throw new CoturnMissingError();
+  if (!coturnInstalled()) throw new CoturnMissingError();
   const port = await freePort();
   const secret = options.secret ?? randomBytes(24).toString('base64url');
   const directory = await mkdtemp(join(tmpdir(), 'coturn-'));

@@ -153,4 +153,4 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /** The variables `npm start` reads, its own and the handlers', each checked on its own. */
-export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS', 'LOCAL_FUNCTIONS', 'LAMBDA_CONCURRENCY', 'LAMBDA_PROVISIONED_CONCURRENCY', 'FUNCTION_LOGS'] as const;
+export const localEnvironmentVariables = ['PORT', 'TABLE_NAME', 'DYNAMODB_ENDPOINT', 'IDLE_TIMEOUT_SECONDS', 'GATEWAY_TIMING', 'GATEWAY_TIMING_SEED', 'FRAME_ORDER', 'WARM_UP_SECONDS', 'LOCAL_FUNCTIONS', 'LAMBDA_CONCURRENCY', 'LAMBDA_PROVISIONED_CONCURRENCY', 'FUNCTION_LOGS', 'LOCAL_TOKEN_SECONDS', 'LOCAL_TURN', 'LOCAL_TURN_SECRET'] as const;

@@ -3,6 +3,7 @@ import { authConfigFromEnvironment, authEnvironmentVariables } from '../auth/aut
 import { joinOrderEnvironmentVariable, joinOrderFromEnvironment } from '../config/join-order.js';
 import { limitEnvironmentVariables, limitsFromEnvironment } from '../config/limits.js';
 import { signalDeliveryEnvironmentVariable, signalDeliveryFromEnvironment } from '../config/signal-delivery.js';
+import { coturnInstalled, CoturnMissingError } from './coturn.js';
 import { localDeliveryFromEnvironment } from './local-delivery.js';
 import { localEnvironmentVariables, localSettings } from './local-settings.js';
 
@@ -35,7 +36,8 @@ export async function startupProblems(env: NodeJS.ProcessEnv): Promise<string[]>
     problems.push((error as Error).message);
   }
   if (problems.length === 0) {
-    const { port } = localSettings(env);
+    const { port, turn } = localSettings(env);
+    if (turn === 'coturn' && !coturnInstalled()) problems.push(new CoturnMissingError().message);
     if (port !== 0 && !(await isFree(port))) problems.push(`port ${port} is in use: stop what runs there or set PORT=<another port>`);
   }
   return problems;

@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IceServersError, IceServersRefresher, type TokenFailure } from '../../src/client/index.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { eventually, startTestRuntime } from '../support/runtime.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
+import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
 
-const coturnInstalled = spawnSync('turnserver', ['--version'], { stdio: 'ignore' }).error === undefined;
 
 /** The client module's ICE servers against `npm start`'s endpoint, with coturn behind it and tokens checked. */
-describe.skipIf(!coturnInstalled && !process.env['CI'])('IceServersRefresher against the local endpoint (LOCAL_TURN=coturn)', () => {
+describe.skipIf(!coturnAvailable() && !process.env['CI'])('IceServersRefresher against the local endpoint (LOCAL_TURN=coturn)', () => {
   let runtime: LocalRuntime;
   let url = '';
   beforeAll(async () => {

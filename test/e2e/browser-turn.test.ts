@@ -5,6 +5,7 @@ import { eventually } from '../support/runtime.js';
 import { DemoPage, chromiumAvailable, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
 import { testAudience, testIssuer, testSecret } from '../support/tokens.js';
 import { startSignalingServer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
 
 /**
  * Peers that may use relayed paths only (`iceTransportPolicy: 'relay'`, as behind a NAT that
@@ -24,7 +25,7 @@ interface IceServerJson {
 }
 
 // The relayed pair and the controls at once: each has pages and rooms of its own.
-describe.skipIf(!chromiumAvailable() && !process.env['CI']).concurrent(`relayed paths only, in Chromium, through the local coturn (${namespace ? 'veth namespace' : 'host network'})`, () => {
+describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI']).concurrent(`relayed paths only, in Chromium, through the local coturn (${namespace ? 'veth namespace' : 'host network'})`, () => {
   let server: SignalingServer | undefined;
   let launched: LaunchedBrowser | undefined;
   let pageUrl = '';

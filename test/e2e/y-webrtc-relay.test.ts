@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { turnRestCredentials } from '../../src/turn/turn-rest-credentials.js';
 import { eventually } from '../support/runtime.js';
 import { loopbackNamespaceAvailable, startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
 
-const coturnInstalled = spawnSync('turnserver', ['--version'], { stdio: 'ignore' }).error === undefined;
 const turnSecret = 'a-test-turn-secret-of-some-length';
 
 /**
@@ -14,7 +13,7 @@ const turnSecret = 'a-test-turn-secret-of-some-length';
  * the policy (it gathers no host candidates). The server, coturn and the peers share a
  * loopback-only namespace where one can be made.
  */
-describe.skipIf(!coturnInstalled && !process.env['CI'])('Node y-webrtc peers on relayed paths only', () => {
+describe.skipIf(!coturnAvailable() && !process.env['CI'])('Node y-webrtc peers on relayed paths only', () => {
   const namespace = loopbackNamespaceAvailable();
   let server: SignalingServer | undefined;
   const peers: Peer[] = [];

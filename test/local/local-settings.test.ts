@@ -9,7 +9,7 @@ describe('localSettings', () => {
     expect(Number.isInteger(settings.timingSeed)).toBe(true);
   });
 
-  it('reads PORT, TABLE_NAME, DYNAMODB_ENDPOINT, IDLE_TIMEOUT_SECONDS, GATEWAY_TIMING, GATEWAY_TIMING_SEED, WARM_UP_SECONDS, LOCAL_FUNCTIONS, LAMBDA_CONCURRENCY and FUNCTION_LOGS', () => {
+  it('reads PORT, TABLE_NAME, DYNAMODB_ENDPOINT, IDLE_TIMEOUT_SECONDS, GATEWAY_TIMING, GATEWAY_TIMING_SEED, WARM_UP_SECONDS, LOCAL_FUNCTIONS, LAMBDA_CONCURRENCY, FUNCTION_LOGS, LOCAL_TOKEN_SECONDS, LOCAL_TURN and LOCAL_TURN_SECRET', () => {
     expect(
       localSettings({
         PORT: '0',
@@ -22,6 +22,9 @@ describe('localSettings', () => {
         LOCAL_FUNCTIONS: 'bundles',
         LAMBDA_CONCURRENCY: '3',
         FUNCTION_LOGS: 'logs',
+        LOCAL_TOKEN_SECONDS: '15',
+        LOCAL_TURN: 'coturn',
+        LOCAL_TURN_SECRET: 'secret',
       }),
     ).toEqual({
       ...defaultLocalSettings(),
@@ -35,6 +38,9 @@ describe('localSettings', () => {
       functions: 'bundles',
       concurrencyLimit: 3,
       functionLogs: 'logs',
+      localTokenSeconds: 15,
+      turn: 'coturn',
+      turnSecret: 'secret',
     });
   });
 
@@ -51,5 +57,7 @@ describe('localSettings', () => {
     expect(() => localSettings({ FRAME_ORDER: 'parallel' })).toThrow(/FRAME_ORDER is replaced by GATEWAY_TIMING/);
     expect(() => localSettings({ WARM_UP_SECONDS: '61' })).toThrow(/WARM_UP_SECONDS must be an integer from 0 to 60, got "61"/);
     expect(() => localSettings({ LOCAL_FUNCTIONS: 'lambda' })).toThrow(/LOCAL_FUNCTIONS must be bundles or sources, got "lambda"/);
+    expect(() => localSettings({ LOCAL_TURN: 'stun' })).toThrow(/LOCAL_TURN must be off or coturn, got "stun"/);
+    expect(() => localSettings({ LOCAL_TOKEN_SECONDS: '0' })).toThrow(/LOCAL_TOKEN_SECONDS must be an integer of at least 1, got "0"/);
   });
 });
