@@ -15,7 +15,7 @@ import { startSignalingServer, type SignalingServer } from '../support/y-webrtc-
 /**
  * Issue 9's browser proof: in real Chromium, two windows (isolated contexts, so no
  * BroadcastChannel between them) open one room at the same moment, each types, and both end
- * up with both edits, in every one of 10 trials: with the server's default timing, and with
+ * up with both edits, in every trial (6 in the suite, TRIALS=n for more): with the server's default timing, and with
  * GATEWAY_TIMING=aws (a connection's frames handled in parallel, Lambda-like latency). Both
  * directions are checked: a one-way data channel was the bug.
  *
@@ -24,7 +24,8 @@ import { startSignalingServer, type SignalingServer } from '../support/y-webrtc-
  * vitest run test/e2e/browser-joins` runs the same trials against the reference server's rule.
  */
 const namespace = vethNamespaceAvailable();
-const trials = 10;
+/** 6 in the suite: with JOIN_ORDER=arrival a third of them fail, so 6 miss that with a chance under 1 in 10. */
+const trials = Number(process.env['TRIALS'] ?? 6);
 /** From both having typed to both synced: a WebRTC connection in Chromium on a loaded 2-core machine takes up to ~10 s. */
 const trialTimeoutMs = 10_000;
 

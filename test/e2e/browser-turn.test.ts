@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { turnRestCredentials } from '../../src/turn/turn-rest-credentials.js';
 import { eventually } from '../support/runtime.js';
 import { DemoPage, chromiumAvailable, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
-import { testAudience, testIssuer, testSecret } from '../support/tokens.js';
-import { startSignalingServer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
+import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
 import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
 
 /**
@@ -30,6 +30,7 @@ describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI'
   let launched: LaunchedBrowser | undefined;
   let pageUrl = '';
   const pages: DemoPage[] = [];
+  const peers: Peer[] = [];
 
   beforeAll(async () => {
     server = await startSignalingServer({
@@ -43,6 +44,7 @@ describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI'
 
   afterAll(async () => {
     await Promise.all(pages.splice(0).map((page) => page.close()));
+    await Promise.all(peers.splice(0).map((peer) => peer.stop()));
     await launched?.close();
     await server?.stop();
   }, 40_000);
@@ -129,4 +131,34 @@ describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI'
       expect(server!.output()).not.toMatch(new RegExp(`relay +${expired.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
     });
   }, 90_000);
+
+  it('Node y-webrtc peers (@roamhq/wrtc) honour the policy: relay-only, they connect through coturn with valid credentials and not at all without TURN, which they do on host candidates without the policy', async () => {
+    await explained(async () => {
+      const turnUrls = (/TURN +coturn on (.+) \(LOCAL_TURN=coturn\)/.exec(server!.output())?.[1] ?? '').split(', ');
+      expect(turnUrls[0]).toMatch(/^turn:127\.0\.0\.1:\d+/);
+      const credentials = turnRestCredentials(turnSecret, 'node-peer', Math.floor(Date.now() / 1000) + 600);
+      const token = await hs256Token({}, { expiresIn: '5m' });
+      const pair = (iceServers: object[], iceTransportPolicy: 'relay' | 'all') => {
+        const room = `node-${randomUUID().slice(0, 8)}`;
+        const started = [1, 2].map((n) => startPeer(`node ${iceTransportPolicy} ${iceServers.length > 0 ? 'TURN' : 'no TURN'} ${n}`, server!, room, { token, iceConfig: { iceServers, iceTransportPolicy } }));
+        peers.push(...started);
+        return started;
+      };
+      const started = Date.now();
+      const [a, b] = pair([{ urls: turnUrls, ...credentials }], 'relay');
+      const [c, d] = pair([], 'relay');
+      // The same without the policy connects on host candidates: only the policy keeps c and d apart.
+      const [e, f] = pair([], 'all');
+      await Promise.all([a!, b!, e!, f!].map((peer) => peer.until((state) => state.connectedPeers === 1, 'a WebRTC connection', 20_000)));
+      a!.send({ cmd: 'insert', index: 0, text: 'relayed' });
+      await b!.until((state) => state.text === 'relayed', "A's edit");
+      await eventually(() => /relay +\d+:node-peer \(a TURN allocation/.test(server!.output()), 5_000, "coturn's allocations in the log");
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 10_000 - Date.now())));
+      for (const peer of [c!, d!]) {
+        peer.send({ cmd: 'state' });
+        const state = await peer.until((current) => current.ownAnnounceEchoed, 'in its room');
+        expect(state.connectedPeers).toBe(0);
+      }
+    });
+  }, 60_000);
 });

@@ -11,6 +11,9 @@ import {
 } from '../support/y-webrtc-processes.js';
 import type { PeerState } from '../support/y-webrtc-peer-protocol.js';
 
+/** Trials of the pair test: 6 in the suite, TRIALS=n for more. */
+const pairTrials = Number(process.env['TRIALS'] ?? 6);
+
 /**
  * Unmodified y-webrtc providers, each in a Node process of its own (so no BroadcastChannel
  * between them), open one room at the same moment, as users do, and sync over WebRTC through
@@ -67,8 +70,8 @@ describe.each(runs)(`y-webrtc peers in separate processes, GATEWAY_TIMING=$timin
     }
   }
 
-  it.runIf(pairs)('two peers opening one room together sync both ways, in each of 10 trials', async () => {
-    const trials = Array.from({ length: 10 }, (_, n) => n);
+  it.runIf(pairs)(`two peers opening one room together sync both ways, in each of ${pairTrials} trials`, async () => {
+    const trials = Array.from({ length: pairTrials }, (_, n) => n);
     const seconds = await inBatches(trials, 2, (trial) =>
       withPeers(2, async ([a, b]) => {
         const started = performance.now();

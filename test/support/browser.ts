@@ -114,13 +114,13 @@ export class DemoPage {
     name: string,
     baseUrl: string,
     room: string,
-    options: { password?: string; token?: string; tokenUrl?: string; relay?: '1'; iceServers?: string } = {},
+    options: { password?: string; token?: string; tokenUrl?: string; relay?: '1'; iceServers?: string; clientModule?: 'off' } = {},
   ): Promise<DemoPage> {
     const context = await browser.newContext({ viewport: { width: 640, height: 520 } });
     const page = await context.newPage();
     const demo = new DemoPage(name, context, page);
     const url = new URL('/', baseUrl);
-    for (const name of ['password', 'token', 'tokenUrl', 'relay', 'iceServers'] as const) {
+    for (const name of ['password', 'token', 'tokenUrl', 'relay', 'iceServers', 'clientModule'] as const) {
       if (options[name]) url.searchParams.set(name, options[name]);
     }
     url.hash = encodeURIComponent(room);

@@ -8,6 +8,8 @@
  *   ?stun=stun:host:port            one STUN server; default none, so nothing leaves the machine
  *   ?tokenUrl=/token                where to GET a fresh token (text, or JSON { token, expiresAt })
  *   ?relay=1                        relayed paths only (iceTransportPolicy: 'relay'): TURN or nothing
+ *   ?clientModule=off               y-webrtc alone: the token put in the URL once, as before the client
+ *                                   module (the tests' negative control)
  *   ?iceServers=[…]                 the ICE servers as JSON, for scripts and tests; otherwise the page's
  *                                   own server's GET /ice-servers (npm start with LOCAL_TURN=coturn), if it offers TURN
  *   ?token=... / ?password=...      for scripts; the share link never carries them
@@ -31,6 +33,8 @@ interface Settings {
   readonly password: string;
   readonly stun: string;
   readonly relay: boolean;
+  /** false: the token goes into the signaling URL once, with no client module to renew it. */
+  readonly clientModule: boolean;
   /** ICE servers given as JSON in the address; '' to ask the page's own server. */
   readonly iceServers: string;
 }
@@ -120,6 +124,7 @@ function settingsFromAddress(): Settings {
     password: query.get('password') ?? '',
     stun: query.get('stun') ?? '',
     relay: query.get('relay') === '1',
+    clientModule: query.get('clientModule') !== 'off',
     iceServers: query.get('iceServers') ?? '',
   };
 }
@@ -201,7 +206,7 @@ async function iceServersFor(
 async function open(settings: Settings): Promise<Session> {
   const doc = new Y.Doc();
   const text = doc.getText('text');
-  const getToken = tokenGetter(settings);
+  const getToken = settings.clientModule ? tokenGetter(settings) : undefined;
   // A failure may come before the session exists: the first token is fetched before the provider.
   const early: { tokenProblem?: string; session?: Session } = {};
   const onTokenFailure = ({ error, attempt, retryInMs }: TokenFailure) => {
@@ -231,7 +236,7 @@ async function open(settings: Settings): Promise<Session> {
         doc.destroy();
         throw cancelled ? new OpenCancelled() : error;
       })
-    : [settings.signaling];
+    : [settings.clientModule ? settings.signaling : signalingUrlWithToken(settings)];
   const ice = await iceServersFor(settings, getToken);
   const provider = new WebrtcProvider(settings.room, doc, {
     signaling,
@@ -437,6 +442,7 @@ ui.form.addEventListener('submit', (event) => {
     password: ui.fields.password.value,
     stun: ui.fields.stun.value.trim(),
     relay: session?.settings.relay ?? false,
+    clientModule: session?.settings.clientModule ?? true,
     iceServers: session?.settings.iceServers ?? '',
   });
 });
