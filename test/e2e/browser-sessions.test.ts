@@ -32,6 +32,8 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`pages open through 
         AUTH_AUDIENCE: testAudience,
         MAX_CONNECTION_SECONDS: String(cutSeconds),
         LOCAL_TOKEN_SECONDS: String(tokenSeconds),
+        // The authorizer's refusals are warnings (the suite's default level is ERROR).
+        POWERTOOLS_LOG_LEVEL: 'WARN',
       },
     });
     pageUrl = `${server.url.replace(/^ws/, 'http')}/`;
