@@ -23,6 +23,8 @@ export interface PeerState {
    * its subscribe and its announce, so a peer that joins later is not announced to.
    */
   readonly ownAnnounceEchoed: boolean;
+  /** How often a signaling connection has opened: 1 until the first reconnect. */
+  readonly signalingOpened: number;
 }
 
 export interface PeerError {

@@ -195,12 +195,12 @@ export function startPeer(
   name: string,
   server: SignalingServer,
   room: string,
-  options: { password?: string; token?: string; iceConfig?: object } = {},
+  options: { password?: string; token?: string; iceConfig?: object; env?: NodeJS.ProcessEnv } = {},
 ): Peer {
   const url = options.token ? `${server.url}/?token=${encodeURIComponent(options.token)}` : server.url;
   const script = [...nodeWithTsx, peerScript, url, room, ...(options.password ? [options.password] : [])];
   const [command, ...args] = server.networkNamespace ? ['nsenter', `--net=${server.networkNamespace}`, ...script] : script;
-  const env = options.iceConfig ? { ...process.env, PEER_ICE_CONFIG: JSON.stringify(options.iceConfig) } : process.env;
+  const env = { ...process.env, ...options.env, ...(options.iceConfig ? { PEER_ICE_CONFIG: JSON.stringify(options.iceConfig) } : {}) };
   const child = new Child(name, spawn(command!, args, { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] }));
   const states = (): PeerState[] =>
     child.lines
