@@ -45,6 +45,14 @@ describe('capacity model', () => {
     expect(loadsOf({ roomSize: 300 }).at(-1)!.bindsFirst.quota).toBe('partitionWriteUnitsPerSecond');
   });
 
+  it('takes measured function durations: Lambda concurrency follows them', () => {
+    const measured = input({ functionMs: { connect: 40, message: 60, disconnect: 30, cleanup: 50, authorizer: 20 } });
+    const steady = scenarioLoad(measured, scenarios(measured)[0]!);
+    const concurrency = steady.loads.find((load) => load.quota === 'lambdaConcurrentExecutions')!;
+    // (20 + 40 + 60 + 60 + 30 + 50) ms per reconnect at 1,000,000 / 7,200 reconnects a second.
+    expect(concurrency.load).toBeCloseTo((1_000_000 / 7_200) * 0.26);
+  });
+
   it('npm run capacity prints the scenarios and what to do, and refuses a bad option with exit 2', () => {
     const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/bench/capacity/cli.ts', ...args], { encoding: 'utf8', timeout: 30_000 });
     const printed = run(['--connections', '1000000', '--room-size', '8']);
@@ -52,5 +60,8 @@ describe('capacity model', () => {
     expect(printed.stdout).toContain('The default quotas take **500 reconnects per second**');
     expect(printed.stdout).toMatch(/Widen `earlyCloseWindowMs` to at least 38 minutes/);
     expect(run(['--connections', '1000000']).status).toBe(2);
+    const measured = run(['--connections', '1000000', '--room-size', '8', '--function-ms', 'connect=40,message=60']);
+    expect(measured.stdout).toContain('Lambda times are the ones given (--function-ms)');
+    expect(run(['--connections', '1000000', '--room-size', '8', '--function-ms', 'connnect=40']).status).toBe(2);
   });
 });

@@ -15,6 +15,11 @@ export interface CapacityInput {
   readonly authorizer: boolean;
   /** Init Duration added to every invocation when the wave meets no warm environment. */
   readonly coldStartMs: number;
+  /**
+   * Milliseconds each function runs per invocation, warm: your deployment's Duration p50 from
+   * its REPORT lines or the dashboard. Default: the cost model's (src/bench/cost/prices.ts).
+   */
+  readonly functionMs?: Partial<Record<'authorizer' | 'connect' | 'message' | 'disconnect' | 'cleanup', number>>;
 }
 
 /** One way reconnects arrive: how many per second, and over how many seconds a room's members come back. */
@@ -44,18 +49,19 @@ export interface ScenarioLoad extends Scenario {
 }
 
 /** What one reconnect costs: requests, Lambda time and the room partition's units (src/bench/cost/prices.ts). */
-export function reconnectCost(input: Pick<CapacityInput, 'roomSize' | 'authorizer'>) {
+export function reconnectCost(input: Pick<CapacityInput, 'roomSize' | 'authorizer' | 'functionMs'>) {
   const ms = operationCosts.milliseconds;
   const db = operationCosts.dynamoDb;
+  const given = input.functionMs ?? {};
   // The announce goes to every member, the sender included; peers already connected start no new handshake.
   const callbacks = input.roomSize;
   const invocationMs = {
-    ...(input.authorizer ? { authorizer: ms.connect } : {}),
-    connect: ms.connect,
-    subscribe: ms.subscribe,
-    announce: ms.publishBase + ms.perReceiver * input.roomSize,
-    disconnect: ms.disconnect,
-    cleanup: ms.cleanup,
+    ...(input.authorizer ? { authorizer: given.authorizer ?? ms.connect } : {}),
+    connect: given.connect ?? ms.connect,
+    subscribe: given.message ?? ms.subscribe,
+    announce: given.message ?? ms.publishBase + ms.perReceiver * input.roomSize,
+    disconnect: given.disconnect ?? ms.disconnect,
+    cleanup: given.cleanup ?? ms.cleanup,
   };
   // On the room's partition, measured by test/bench/reconnect-cost.test.ts: 4 or 5 writes of
   // items under 1 KB (5 when the announce, a millisecond after its subscribe, writes the

@@ -79,7 +79,10 @@ export function capacityReport(input: CapacityInput, loads: readonly ScenarioLoa
   if (!planned && !unplanned) {
     lines.push(`- **Without the client module** every wave arrives in one second: ${count(n)} reconnects. Use the module (docs/clients.md), or no quota increase keeps up past ${count(rate.perSecond)} connections opened together.`);
   }
-  lines.push('', 'Quotas are the AWS defaults per account and region (src/bench/capacity/quotas.ts); Lambda times are src/bench/cost/prices.ts\'s; the cold start is `npm run bench:cold-start`\'s p50 order.');
+  lines.push(
+    '',
+    `Quotas are the AWS defaults per account and region (src/bench/capacity/quotas.ts). Lambda times are ${input.functionMs ? 'the ones given (--function-ms), the cost model\'s for the rest' : "the cost model's (src/bench/cost/prices.ts: assumed for a warm function; pass your deployment's with --function-ms)"}; the cold start is \`npm run bench:cold-start\`'s p50 order. The callbacks, invocations and partition units per reconnect are held to a measured reconnect (test/bench/reconnect-cost.test.ts).`,
+  );
   return lines.join('\n');
 }
 
