@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(
         const times: number[] = [];
         const failures: string[] = [];
         // Two rooms at a time, each its own pair of windows. Every trial runs, so a failure
-        // report says how many of the 10 failed.
+        // report says how many of them failed.
         await inBatches(
           Array.from({ length: trials }, (_, n) => n + 1),
           2,
