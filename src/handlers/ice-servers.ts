@@ -52,7 +52,7 @@ export function iceServersHandler(deps: IceServersDependencies): (request: HttpR
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers['authorization'] ?? '')?.[1];
     const token = bearer ?? request.query['token'];
     const decision = deps.authorizer ? await deps.authorizer.authorize({ token, origin: request.headers['origin'] }) : undefined;
-    if (decision?.kind === 'unauthorized') return refuse('unauthorized', 401, decision.reason.replace('in the query string', '(Authorization: Bearer, or ?token=)'));
+    if (decision?.kind === 'unauthorized') return refuse('unauthorized', 401, token ? decision.reason : 'no token (Authorization: Bearer, or ?token=)');
     if (decision?.kind === 'forbidden') return refuse('forbidden', 403, decision.reason);
     if (decision && !allows(scopeFromContext(decision.context['rooms']), room)) return refuse('forbidden', 403, `the token does not allow the room "${room}"`);
     const principal = decision?.context['sub'];

@@ -91,7 +91,7 @@ export class CutWatch {
       const second = Math.floor((at - this.firstCutAt!) / 1000);
       perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
     }
-    const reconnects = this.cutAt.size;
+    const { reconnects } = this;
     return {
       atSeconds: this.atSeconds,
       spreadSeconds: this.spreadSeconds,
@@ -104,6 +104,10 @@ export class CutWatch {
       framesSentPerReconnect: reconnects === 0 ? 0 : (this.framesAtWhole ?? this.framesSinceCut()) / reconnects,
       ...extra,
     };
+  }
+
+  get reconnects(): number {
+    return this.cutAt.size;
   }
 
   /** The window the report's per-reconnect figures cover: from the first cut to the last room whole (or now). */

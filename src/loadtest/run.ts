@@ -153,7 +153,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
   clearInterval(progress);
   cutWatch?.stop();
   if (cutWatch?.window.to !== undefined) dynamoDbAtWhole ??= options.dynamoDbTotals?.();
-  const cut = cutWatch?.report(await dynamoDbCost(await dynamoDbAtCut, await dynamoDbAtWhole, cutWatch));
+  const cut = cutWatch?.report(await dynamoDbCost(await dynamoDbAtCut, await dynamoDbAtWhole, cutWatch.reconnects));
   const framesWaiting = peers.filter((peer) => peer.awaitingOwnAnnounce).length;
   await Promise.all(peers.map((peer) => peer.stop()));
 
@@ -180,8 +180,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
 }
 
 /** The DynamoDB requests and capacity units between the cut and the last room whole, per reconnect. */
-async function dynamoDbCost(atCut: DynamoDbTotals | undefined, atWhole: DynamoDbTotals | undefined, watch: CutWatch): Promise<Pick<CutReport, 'dynamoDb'>> {
-  const reconnects = watch.report().reconnects;
+function dynamoDbCost(atCut: DynamoDbTotals | undefined, atWhole: DynamoDbTotals | undefined, reconnects: number): Pick<CutReport, 'dynamoDb'> {
   if (!atCut || !atWhole || reconnects === 0) return {};
   return {
     dynamoDb: {

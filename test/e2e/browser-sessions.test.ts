@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/scripts/function-bundle.js';
-import { DemoPage, chromiumAvailable, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
+import { DemoPage, chromiumAvailable, withOutputs, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
 import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
 
@@ -85,14 +85,9 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI']).concurrent(`pages an
     return page;
   }
 
-  async function explained<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const outputs = pages.map((page) => `--- ${page.name} ---\n${page.output()}`);
-      throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server?.output()}`, { cause: error });
-    }
-  }
+  /** Adds the pages', the peers' and the server's output to a failure. */
+  const explained = <T,>(run: () => Promise<T>) => withOutputs(run, () => [...pages, ...peers, { name: 'server', output: () => server?.output() ?? '' }]);
+
 
   it('keeps two pages together through 3 cuts, and a page that joins after the third connects to both; without the client module, 401s and no third peer', async () => {
     await explained(async () => {

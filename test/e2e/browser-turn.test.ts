@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { turnRestCredentials } from '../../src/turn/turn-rest-credentials.js';
 import { eventually } from '../support/runtime.js';
-import { DemoPage, chromiumAvailable, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
+import { DemoPage, chromiumAvailable, withOutputs, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
 import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
 import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
@@ -55,14 +55,9 @@ describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI'
     return page;
   }
 
-  async function explained<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const outputs = pages.map((page) => `--- ${page.name} ---\n${page.output()}`);
-      throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server?.output()}`, { cause: error });
-    }
-  }
+  /** Adds the pages', the peers' and the server's output to a failure. */
+  const explained = <T,>(run: () => Promise<T>) => withOutputs(run, () => [...pages, ...peers, { name: 'server', output: () => server?.output() ?? '' }]);
+
 
   /** The types of the candidate pair each of the page's peer connections uses. */
   function selectedCandidateTypes(page: DemoPage): Promise<string[]> {

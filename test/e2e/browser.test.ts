@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DemoPage,
   chromiumAvailable,
+  withOutputs,
   launchChromium,
   sideBySide,
   vethNamespaceAvailable,
@@ -63,15 +64,9 @@ describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Ch
   }
 
   /** Adds server and page output to a failure. */
-  async function explained<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const outputs = pages.map((page) => `--- ${page.name} ---\n${page.output()}`);
-      outputs.push(...peers.map((peer) => `--- ${peer.name} ---\n${peer.output()}`));
-      throw new Error(`${(error as Error).message}\n${outputs.join('\n')}\n--- server ---\n${server?.output()}`, { cause: error });
-    }
-  }
+  /** Adds the pages', the peers' and the server's output to a failure. */
+  const explained = <T,>(run: () => Promise<T>) => withOutputs(run, () => [...pages, ...peers, { name: 'server', output: () => server?.output() ?? '' }]);
+
 
   it('syncs two isolated browsers both ways; a browser in another room sees nothing', async () => {
     await explained(async () => {

@@ -220,3 +220,19 @@ function shellQuote(value: string): string {
 function escapeHtml(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
+
+/** Something whose output explains a failure: a page, a peer, the server. */
+export interface OutputSource {
+  readonly name: string;
+  output(): string;
+}
+
+/** Runs `run`; when it fails, the error carries the output of every source named, in that order. */
+export async function withOutputs<T>(run: () => Promise<T>, sources: () => readonly OutputSource[]): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const outputs = sources().map((source) => `--- ${source.name} ---\n${source.output()}`);
+    throw new Error(`${(error as Error).message}\n${outputs.join('\n')}`, { cause: error });
+  }
+}
