@@ -10,7 +10,7 @@ const layers = [
   ['shared'],
   ['protocol', 'config'],
   ['signaling'],
-  ['store', 'gateway', 'auth'],
+  ['store', 'gateway', 'auth', 'turn'],
   ['handlers'],
   ['lambda', 'local', 'bench', 'loadtest', 'cost', 'tools', 'demo', 'dashboard'],
 ];

@@ -48,6 +48,8 @@ export function appSettings(app: Construct): AppSettings {
       description: 'y-webrtc signaling on API Gateway WebSocket, Lambda and DynamoDB',
       alarmEmail: get('alarmEmail'),
       jwtSecretName: get('authSecretName'),
+      turnServer: turnServerSettings(get),
+      kinesisVideoTurnChannels: number('kvsTurnChannels'),
       signaling: {
         stageName: get('stageName'),
         logLevel: get('logLevel') as LogLevel | undefined,
@@ -80,4 +82,15 @@ function authorizationSettings(get: (key: string) => string | undefined): Author
     roomsClaim: get('authRoomsClaim'),
     ...(allowedOrigins?.length ? { allowedOrigins } : {}),
   };
+}
+
+/** `turnUrls` (comma-separated) and `turnSecretName` (the Secrets Manager secret with the TURN server's shared secret), optional `turnStunUrls`. */
+function turnServerSettings(get: (key: string) => string | undefined): YWebrtcSignalingStackProps['turnServer'] {
+  const split = (value: string | undefined) => value?.split(',').map((entry) => entry.trim()).filter(Boolean) ?? [];
+  const urls = split(get('turnUrls'));
+  const secretName = get('turnSecretName');
+  if (urls.length === 0 && !secretName) return undefined;
+  if (urls.length === 0 || !secretName) throw new Error('context turnUrls and turnSecretName go together: the TURN server and its shared secret');
+  const stunUrls = split(get('turnStunUrls'));
+  return { urls, secretName, ...(stunUrls.length ? { stunUrls } : {}) };
 }

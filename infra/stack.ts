@@ -7,7 +7,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 // The built package, by its own name, exactly as a consumer's stack imports it (npm run build).
-import { YWebrtcSignaling, type YWebrtcSignalingProps } from 'y-webrtc-signaling-serverless';
+import { YWebrtcSignaling, type IceServersProps, type YWebrtcSignalingProps } from 'y-webrtc-signaling-serverless';
 
 export interface YWebrtcSignalingStackProps extends StackProps {
   /** Props of the signaling construct. @default - its defaults */
@@ -30,6 +30,19 @@ export interface YWebrtcSignalingStackProps extends StackProps {
    * @default - no shared secret
    */
   readonly jwtSecretName?: string;
+  /**
+   * A TURN server of your own (coturn): its URLs and the name of an existing Secrets Manager
+   * secret holding its shared secret. It becomes `signaling.iceServers` with a shared-secret
+   * source. Ignored when `signaling.iceServers` is set.
+   * @default - no ICE servers endpoint
+   */
+  readonly turnServer?: { readonly urls: readonly string[]; readonly secretName: string; readonly stunUrls?: readonly string[] };
+  /**
+   * Serve TURN from Kinesis Video Streams, on this many signaling channels: it becomes
+   * `signaling.iceServers` with a Kinesis Video source. Ignored when `signaling.iceServers` or `turnServer` is set.
+   * @default - no ICE servers endpoint
+   */
+  readonly kinesisVideoTurnChannels?: number;
 }
 
 /** The deployable service: the construct, an optional alarm topic, and its outputs. */
@@ -44,19 +57,35 @@ export class YWebrtcSignalingStack extends Stack {
     const authorization = props.signaling?.authorization;
     const jwtSecret =
       authorization?.jwtSecret ?? (authorization && props.jwtSecretName ? Secret.fromSecretNameV2(this, 'JwtSecret', props.jwtSecretName) : undefined);
+    const iceServers = props.signaling?.iceServers ?? this.iceServersFrom(props);
     this.signaling = new YWebrtcSignaling(this, 'Signaling', {
       ...props.signaling,
       alarmTopic,
       customDomain,
       ...(authorization ? { authorization: { ...authorization, jwtSecret } } : {}),
+      ...(iceServers ? { iceServers } : {}),
     });
 
     new CfnOutput(this, 'SignalingUrl', {
       value: this.signaling.url,
       description: "y-webrtc: new WebrtcProvider(room, doc, { signaling: ['<this URL>'] })",
     });
+    if (this.signaling.iceServersUrl) {
+      new CfnOutput(this, 'IceServersUrl', {
+        value: this.signaling.iceServersUrl,
+        description: "ICE servers with TURN credentials: new IceServersRefresher({ url: '<this URL>', room, getToken }) (docs/clients.md)",
+      });
+    }
     new CfnOutput(this, 'TableName', { value: this.signaling.table.tableName, description: 'The DynamoDB table' });
     new CfnOutput(this, 'DashboardName', { value: this.signaling.dashboard.dashboardName, description: 'The CloudWatch dashboard' });
+  }
+
+  private iceServersFrom({ turnServer, kinesisVideoTurnChannels }: YWebrtcSignalingStackProps): IceServersProps | undefined {
+    if (turnServer) {
+      const secret = Secret.fromSecretNameV2(this, 'TurnSecret', turnServer.secretName);
+      return { turn: { kind: 'shared-secret', turnUrls: turnServer.urls, secret, ...(turnServer.stunUrls ? { stunUrls: turnServer.stunUrls } : {}) } };
+    }
+    return kinesisVideoTurnChannels ? { turn: { kind: 'kinesis-video', channels: kinesisVideoTurnChannels } } : undefined;
   }
 
   private importCustomDomain({ domainName, hostedZoneId, zoneName }: NonNullable<YWebrtcSignalingStackProps['customDomain']>) {

@@ -7,9 +7,11 @@ import type { JoinOrder } from '../src/config/join-order.js';
 import type { SignalDelivery } from '../src/config/signal-delivery.js';
 import type { Limits } from '../src/config/limits.js';
 import type { AuthorizationProps } from './parts/authorizer.js';
+import type { IceServersProps } from './parts/ice-servers.js';
 import type { SignalingFunctionName } from './parts/function-names.js';
 
 export type { AuthorizationProps } from './parts/authorizer.js';
+export type { IceServersProps, KinesisVideoTurnProps, SharedSecretTurnProps } from './parts/ice-servers.js';
 
 /** The log levels Powertools Logger accepts in POWERTOOLS_LOG_LEVEL. */
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
@@ -28,6 +30,15 @@ export interface YWebrtcSignalingProps {
    * @default - anyone may connect, as to y-webrtc's reference server
    */
   readonly authorization?: AuthorizationProps;
+
+  /**
+   * Serve `GET /ice-servers` on a Lambda function URL: STUN and TURN servers with
+   * short-lived credentials, from a TURN server of your own (shared secret) or Kinesis
+   * Video Streams' managed TURN, under the same token checks as `$connect`
+   * (docs/deploy.md, "TURN").
+   * @default - no endpoint; clients bring their own ICE servers
+   */
+  readonly iceServers?: IceServersProps;
 
   /**
    * Route throttling of the stage, applied to every route (`ping` included).

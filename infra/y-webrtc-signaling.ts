@@ -11,13 +11,14 @@ import { signalDeliveryEnvironmentVariable, signalDeliveryFromEnvironment } from
 import { limitEnvironmentVariables, limitsFromEnvironment, type Limits } from '../src/config/limits.js';
 import { alarmThresholdDefaults, signalingDefaults } from './defaults.js';
 import { createAlarms } from './parts/alarms.js';
-import { createConnectAuthorizer } from './parts/authorizer.js';
+import { authorizationEnvironment, createConnectAuthorizer } from './parts/authorizer.js';
 import { createApiGatewayLogsRole } from './parts/api-gateway-logs-role.js';
 import { connectCleanupToStream } from './parts/cleanup-source.js';
 import { addCustomDomain } from './parts/custom-domain.js';
 import { createDashboard } from './parts/dashboard.js';
 import { signalingFunctionNames, type SignalingFunctionName } from './parts/function-names.js';
 import { createSignalingFunction } from './parts/functions.js';
+import { createIceServersEndpoint, type IceServersEndpoint } from './parts/ice-servers.js';
 import { grantPostToConnections, grantTableAccess } from './parts/permissions.js';
 import { createSignalingTable } from './parts/table.js';
 import { createSignalingApi } from './parts/websocket-api.js';
@@ -51,6 +52,13 @@ export class YWebrtcSignaling extends Construct {
   readonly dashboard: Dashboard;
   /** The API Gateway domain name, when `customDomain` is set. */
   readonly domainName?: DomainName;
+  /**
+   * `https://…/ice-servers`, when `iceServers` is set: pages fetch their ICE servers here
+   * (the client module's `IceServersRefresher`, docs/clients.md).
+   */
+  readonly iceServersUrl?: string;
+  /** The ICE servers function, its function URL and the Kinesis Video channels, when `iceServers` is set. */
+  readonly iceServers?: IceServersEndpoint;
 
   constructor(scope: Construct, id: string, props: YWebrtcSignalingProps = {}) {
     super(scope, id);
@@ -92,13 +100,25 @@ export class YWebrtcSignaling extends Construct {
       !(props.accessLogs ?? signalingDefaults.accessLogs)
         ? undefined
         : new LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const powertools = {
+      POWERTOOLS_SERVICE_NAME: environment.POWERTOOLS_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: environment.POWERTOOLS_METRICS_NAMESPACE,
+      POWERTOOLS_LOG_LEVEL: environment.POWERTOOLS_LOG_LEVEL,
+    };
     const connectAuthorizer = props.authorization
-      ? createConnectAuthorizer(this, props.authorization, {
-          logRetention,
-          environment: { POWERTOOLS_SERVICE_NAME: environment.POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: environment.POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_LOG_LEVEL: environment.POWERTOOLS_LOG_LEVEL },
-          sourceMapStackTraces,
-        })
+      ? createConnectAuthorizer(this, props.authorization, { logRetention, environment: powertools, sourceMapStackTraces })
       : undefined;
+    if (props.iceServers) {
+      this.iceServers = createIceServersEndpoint(this, props.iceServers, {
+        table: this.table,
+        logRetention,
+        sourceMapStackTraces,
+        environment: { ...powertools, ...(props.authorization ? authorizationEnvironment(props.authorization) : {}) },
+        ...(props.authorization?.jwtSecret ? { jwtSecret: props.authorization.jwtSecret } : {}),
+        ...(props.authorization?.allowedOrigins ? { authorizationOrigins: props.authorization.allowedOrigins } : {}),
+      });
+      this.iceServersUrl = this.iceServers.url;
+    }
     this.authorizerFunction = connectAuthorizer?.function;
     const { api, stage } = createSignalingApi(this, {
       functions,

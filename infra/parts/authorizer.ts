@@ -45,6 +45,18 @@ export interface ConnectAuthorizer {
 /** Stands in for a value known only at deploy time (such as a secret's ARN), to check the settings at synth. */
 const deployTimePlaceholder = 'deploy-time-value';
 
+/** The AUTH_* variables for these props: the authorizer's, and the ICE servers function's, which applies the same checks. */
+export function authorizationEnvironment(props: AuthorizationProps): Record<string, string> {
+  return {
+    ...(props.jwtSecret ? { AUTH_JWT_SECRET_ID: props.jwtSecret.secretArn } : {}),
+    ...(props.jwksUrl ? { AUTH_JWKS_URL: props.jwksUrl } : {}),
+    ...(props.issuer ? { AUTH_ISSUER: props.issuer } : {}),
+    ...(props.audience ? { AUTH_AUDIENCE: props.audience } : {}),
+    ...(props.roomsClaim ? { AUTH_ROOMS_CLAIM: props.roomsClaim } : {}),
+    ...(props.allowedOrigins?.length ? { AUTH_ALLOWED_ORIGINS: props.allowedOrigins.join(',') } : {}),
+  };
+}
+
 /**
  * The `$connect` REQUEST authorizer: src/lambda/authorizer.ts as a function, configured by
  * the same AUTH_* variables the local runtime reads. The settings are checked at synth, so a
@@ -55,14 +67,7 @@ export function createConnectAuthorizer(
   props: AuthorizationProps,
   common: { readonly logRetention: RetentionDays; readonly environment: Record<string, string>; readonly sourceMapStackTraces: boolean },
 ): ConnectAuthorizer {
-  const environment: Record<string, string> = {
-    ...(props.jwtSecret ? { AUTH_JWT_SECRET_ID: props.jwtSecret.secretArn } : {}),
-    ...(props.jwksUrl ? { AUTH_JWKS_URL: props.jwksUrl } : {}),
-    ...(props.issuer ? { AUTH_ISSUER: props.issuer } : {}),
-    ...(props.audience ? { AUTH_AUDIENCE: props.audience } : {}),
-    ...(props.roomsClaim ? { AUTH_ROOMS_CLAIM: props.roomsClaim } : {}),
-    ...(props.allowedOrigins?.length ? { AUTH_ALLOWED_ORIGINS: props.allowedOrigins.join(',') } : {}),
-  };
+  const environment = authorizationEnvironment(props);
   const checked = Object.fromEntries(
     Object.entries(environment).map(([name, value]) => [name, Token.isUnresolved(value) ? deployTimePlaceholder : value]),
   );

@@ -5,7 +5,10 @@ export type SignalingFunctionName = FunctionName | 'cleanup';
 
 export const signalingFunctionNames = ['connect', 'message', 'disconnect', 'cleanup'] as const satisfies readonly SignalingFunctionName[];
 
-/** Every function the construct may create: the authorizer only when authorization is configured. */
-export type LambdaFunctionName = SignalingFunctionName | 'authorizer';
+/**
+ * Every function the construct may create: the authorizer only when authorization is
+ * configured, the ICE servers function only when `iceServers` is.
+ */
+export type LambdaFunctionName = SignalingFunctionName | 'authorizer' | 'iceServers';
 
-export const lambdaFunctionNames = [...signalingFunctionNames, 'authorizer'] as const satisfies readonly LambdaFunctionName[];
+export const lambdaFunctionNames = [...signalingFunctionNames, 'authorizer', 'iceServers'] as const satisfies readonly LambdaFunctionName[];

@@ -21,6 +21,8 @@ const timeouts: Record<LambdaFunctionName, Duration> = {
   message: Duration.seconds(29),
   disconnect: Duration.seconds(10),
   cleanup: Duration.seconds(60),
+  // A caller waits for it; a throttled Kinesis Video source retries for up to 5 s.
+  iceServers: Duration.seconds(10),
 };
 
 const descriptions: Record<LambdaFunctionName, string> = {
@@ -29,6 +31,7 @@ const descriptions: Record<LambdaFunctionName, string> = {
   message: 'y-webrtc signaling: subscribe, unsubscribe, publish and $default',
   disconnect: 'y-webrtc signaling: $disconnect deletes the connection',
   cleanup: 'y-webrtc signaling: deletes the subscriptions of removed connections (table stream)',
+  iceServers: 'y-webrtc signaling: ICE servers with short-lived TURN credentials (function URL, GET /ice-servers)',
 };
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

@@ -49,9 +49,10 @@ export const runtimeProvidedModules = ['@aws-sdk/*', '@smithy/*'];
 /** The repository root: handler entries and docs are found from here. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The entry file of each Lambda function: src/lambda builds its handler from the environment. */
+/** The entry file of each Lambda function (`iceServers`: src/lambda/ice-servers.ts): src/lambda builds its handler from the environment. */
 export function handlerEntry(name: LambdaFunctionName): string {
-  return fileURLToPath(new URL(`../../src/lambda/${name}.ts`, import.meta.url));
+  const file = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return fileURLToPath(new URL(`../../src/lambda/${file}.ts`, import.meta.url));
 }
 
 /** esbuild's options for one function's bundle, written into `outdir`: `index.mjs`, its map, and its chunks. */

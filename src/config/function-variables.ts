@@ -1,3 +1,4 @@
+import { iceServersVariables } from './ice-servers.js';
 import { joinOrderEnvironmentVariable } from './join-order.js';
 import { signalDeliveryEnvironmentVariable } from './signal-delivery.js';
 
@@ -17,4 +18,5 @@ export const functionVariables = {
   message: [...table, signalDeliveryEnvironmentVariable, 'CONNECTIONS_ENDPOINT', ...powertools],
   disconnect: [...table, ...powertools],
   cleanup: [...table, ...powertools],
+  iceServers: ['TABLE_NAME', iceServersVariables.source, ...powertools],
 } as const satisfies Record<string, readonly string[]>;

@@ -28,9 +28,13 @@ export const metricNames = {
   connectionsCleanedUp: 'ConnectionsCleanedUp',
   cleanupEdgesDeleted: 'CleanupEdgesDeleted',
   connectionsReapedByTtl: 'ConnectionsReapedByTtl',
+  iceServerRequests: 'IceServerRequests',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];
 
 /** The dimension `RejectedMessages` carries beside `service`, so each reason is its own series. */
 export const rejectionReasonDimension = 'reason';
+
+/** The dimension `IceServerRequests` carries beside `service`: issued, unauthorized, forbidden, limited, bad-request, unavailable. */
+export const iceServersOutcomeDimension = 'outcome';

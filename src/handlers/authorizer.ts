@@ -1,6 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { AuthConfig } from '../auth/auth-config.js';
-import { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
+import type { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
+import { currentAuthorizer } from '../auth/current-authorizer.js';
 import { count, invocationLogger, metricNames, publishMetrics } from './observability.js';
 
 export interface AuthorizerDependencies {
@@ -15,21 +16,13 @@ export interface AuthorizerDependencies {
  * policy (403). The allowed rooms reach every later event in `requestContext.authorizer`.
  */
 export function authorizerHandler({ auth, readKey }: AuthorizerDependencies) {
-  let current: { readonly instance: ConnectionAuthorizer; readonly key: string | undefined } | undefined;
-  /** Made again only when the key read has changed. */
-  const currentAuthorizer = async (): Promise<ConnectionAuthorizer> => {
-    const key = readKey ? await readKey() : undefined;
-    if (!current || current.key !== key) {
-      current = { instance: new ConnectionAuthorizer(key === undefined ? auth : { ...auth, secret: key }), key };
-    }
-    return current.instance;
-  };
+  const authorizerInUse = currentAuthorizer(auth, readKey);
 
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const log = invocationLogger({ requestId: event.requestContext?.requestId });
     let authorizer: ConnectionAuthorizer;
     try {
-      authorizer = await currentAuthorizer();
+      authorizer = await authorizerInUse();
     } catch (error) {
       // Every connection is refused (500) until this is fixed: HandlerErrors raises the alarm.
       count(metricNames.handlerErrors);

@@ -1,6 +1,6 @@
 import type { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
 import { allows, scopeFromContext } from '../signaling/room-scope.js';
-import type { IceServerSource } from '../turn/ice-servers.js';
+import type { IceServerSource, IceServers } from '../turn/ice-servers.js';
 
 /** An HTTPS request as the endpoint sees it (a Lambda function URL event, or `npm start`'s HTTP server). */
 export interface HttpRequest {
@@ -19,15 +19,21 @@ export interface HttpResponse {
 
 export interface IceServersDependencies {
   /** The `$connect` authorizer's checks; undefined: authorization off, anyone may ask. */
-  readonly authorizer: ConnectionAuthorizer | undefined;
+  readonly authorizer: Pick<ConnectionAuthorizer, 'authorize'> | undefined;
   readonly source: IceServerSource;
   readonly rateLimit: { allow(caller: string): Promise<boolean> };
   /** Seconds until a limited caller may ask again, for Retry-After. */
   readonly retryAfterSeconds: number;
   readonly onOutcome?: (outcome: IceServersOutcome) => void;
+  /** Told when the source gave no credentials (the caller got a 503). */
+  readonly onUnavailable?: (error: unknown) => void;
 }
 
-export type IceServersOutcome = 'issued' | 'unauthorized' | 'forbidden' | 'limited' | 'bad-request' | 'failed';
+export const iceServersOutcomes = ['issued', 'unauthorized', 'forbidden', 'limited', 'bad-request', 'unavailable'] as const;
+export type IceServersOutcome = (typeof iceServersOutcomes)[number];
+
+/** Seconds a client should wait after a 503 before it asks again. */
+const unavailableRetryAfterSeconds = 5;
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   statusCode,
@@ -60,7 +66,13 @@ export function iceServersHandler(deps: IceServersDependencies): (request: HttpR
     if (!(await deps.rateLimit.allow(caller))) {
       return refuse('limited', 429, 'too many requests for ICE servers: ask again later', { 'retry-after': String(deps.retryAfterSeconds) });
     }
-    const servers = await deps.source.iceServers(principal ?? request.sourceIp);
+    let servers: IceServers;
+    try {
+      servers = await deps.source.iceServers(principal ?? request.sourceIp);
+    } catch (error) {
+      deps.onUnavailable?.(error);
+      return refuse('unavailable', 503, 'no TURN credentials can be had right now: ask again shortly', { 'retry-after': String(unavailableRetryAfterSeconds) });
+    }
     deps.onOutcome?.('issued');
     return json(200, servers);
   };

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metricNames, rejectionReasonDimension, type MetricName } from '../config/metrics.js';
+import { iceServersOutcomeDimension, metricNames, rejectionReasonDimension, type MetricName } from '../config/metrics.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 
 export { metricNames, type MetricName } from '../config/metrics.js';
@@ -23,6 +23,12 @@ export function countRejection(reason: RejectionReason): void {
   const metric = metrics.singleMetric();
   metric.addDimension(rejectionReasonDimension, reason);
   metric.addMetric(metricNames.rejectedMessages, MetricUnit.Count, 1);
+}
+
+export function countIceServersOutcome(outcome: string): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension(iceServersOutcomeDimension, outcome);
+  metric.addMetric(metricNames.iceServerRequests, MetricUnit.Count, 1);
 }
 
 /** Publishes what the invocation counted; silent when it counted nothing (a rejection publishes at once). */

@@ -29,7 +29,7 @@ import { ensureTable } from './create-table.js';
 import { warmUpDynamoDb } from './dynamodb-warm-up.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
 import { startCoturn, type RunningCoturn } from './coturn.js';
-import { localIceServers } from './local-ice-servers.js';
+import { coturnStunUrls, localIceServers } from './local-ice-servers.js';
 import { localTokenIssuer } from './local-tokens.js';
 import { GatewayEmulator, type AuthorizerFunction, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
 import { startBundledFunctions, type BundledFunctions, type BundledFunctionsOptions } from './lambda/bundled-functions.js';
@@ -186,7 +186,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const { delivery } = settings;
     const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
-    late.iceServers = localIceServers({ coturn, auth, dynamoDb: dependencies.dynamoDb, tableName: settings.tableName });
     // Closing the gateway delivers every open connection's $disconnect, and the stream's drain
     // (registered next, so it runs before this) runs their cleanup, both through these clients.
     afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
@@ -203,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         signalDelivery,
         limits,
         auth,
+        ...(coturn ? { turn: { turnUrls: coturn.turnUrls, stunUrls: coturnStunUrls(coturn), secret: coturn.secret } } : {}),
         endpoints: {
           tableName: settings.tableName,
           dynamoDbEndpoint: dynamodbEndpoint,
@@ -223,6 +223,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const functions = bundled;
       afterGatewayCloses(() => functions.stop());
     }
+    late.iceServers = localIceServers({ coturn, auth, dynamoDb: dependencies.dynamoDb, tableName: settings.tableName, bundle: bundled?.iceServers });
     const handlers = bundled?.gateway ?? {
       connect: connectHandler(dependencies),
       message: messageHandler(dependencies),

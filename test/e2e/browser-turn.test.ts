@@ -10,7 +10,8 @@ import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
 /**
  * Peers that may use relayed paths only (`iceTransportPolicy: 'relay'`, as behind a NAT that
  * lets nothing else through) connect through `npm start`'s coturn (LOCAL_TURN=coturn), with
- * credentials from its ICE servers endpoint, fetched with the page's signaling token. The
+ * credentials from its ICE servers endpoint (in bundles mode: the ICE servers function's
+ * shipped bundle, configured by the template), fetched with the page's signaling token. The
  * negative controls, relay-only too, never connect: a forged credential, an expired one, and
  * no TURN entry at all.
  */
@@ -36,7 +37,7 @@ describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI'
     server = await startSignalingServer({
       namespace,
       networkSetup: vethNamespaceSetup,
-      env: { LOCAL_TURN: 'coturn', LOCAL_TURN_SECRET: turnSecret, AUTH_JWT_SECRET: testSecret, AUTH_ISSUER: testIssuer, AUTH_AUDIENCE: testAudience },
+      env: { LOCAL_FUNCTIONS: 'bundles', LOCAL_TURN: 'coturn', LOCAL_TURN_SECRET: turnSecret, AUTH_JWT_SECRET: testSecret, AUTH_ISSUER: testIssuer, AUTH_AUDIENCE: testAudience },
     });
     pageUrl = `${server.url.replace(/^ws/, 'http')}/`;
     launched = await launchChromium({ networkNamespace: server.networkNamespace });

@@ -1,4 +1,11 @@
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEvent,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
 import type { AuthConfig } from '../../auth/auth-config.js';
 import { ConfigurationError, defaultLimits, type Limits } from '../../config/limits.js';
 import type { JoinOrder } from '../../config/join-order.js';
@@ -13,8 +20,15 @@ import { synthesizeLambdaTemplate, type LambdaFunctionName, type SynthesisOption
 import { LocalFunction } from './local-function.js';
 import { SecretsStandIn } from './secrets-stand-in.js';
 
-/** The name the local token key has in the Secrets Manager stand-in. */
-const localSecretName = 'y-webrtc-signaling-local-jwt-secret';
+/** The names the local secrets have in the Secrets Manager stand-in. */
+const localSecretNames = { jwt: 'y-webrtc-signaling-local-jwt-secret', turn: 'y-webrtc-signaling-local-turn-secret' } as const;
+
+/** The local coturn, as the construct's shared-secret TURN source would be configured for it. */
+export interface LocalTurnServer {
+  readonly turnUrls: readonly string[];
+  readonly stunUrls: readonly string[];
+  readonly secret: string;
+}
 
 export interface BundledFunctionsOptions {
   /** How the construct is configured: the handler settings and authorization a user would pass as props. */
@@ -22,6 +36,8 @@ export interface BundledFunctionsOptions {
   readonly signalDelivery: SignalDelivery;
   readonly limits: Limits;
   readonly auth: AuthConfig | undefined;
+  /** LOCAL_TURN=coturn: the ICE servers function is deployed with a shared-secret source for it. */
+  readonly turn?: LocalTurnServer;
   readonly endpoints: Omit<LocalEndpoints, 'secrets'>;
   /** Execution environments per function at most (its concurrency limit). */
   readonly concurrencyLimit: number;
@@ -36,6 +52,8 @@ export interface BundledFunctions {
   readonly gateway: Readonly<Record<FunctionName, (event: WebSocketEvent) => Promise<WebSocketResult | void>>>;
   readonly authorizer?: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
   readonly cleanup: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** The ICE servers function, invoked with function URL events, when `turn` is given. */
+  readonly iceServers?: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
   /** The cleanup's event source mapping, as the template has it. */
   readonly cleanupSource: TemplateStreamSource;
   readonly functions: ReadonlyMap<LambdaFunctionName, LocalFunction>;
@@ -67,8 +85,23 @@ export async function startBundledFunctions(options: BundledFunctionsOptions): P
     await template.dispose();
   };
   try {
-    if (options.auth?.secret) secrets = await SecretsStandIn.start(localSecretName, options.auth.secret);
-    const endpoints: LocalEndpoints = { ...options.endpoints, ...(secrets ? { secrets: { endpoint: secrets.endpoint, secretId: localSecretName } } : {}) };
+    const secretValues: Record<string, string> = {
+      ...(options.auth?.secret ? { [localSecretNames.jwt]: options.auth.secret } : {}),
+      ...(options.turn ? { [localSecretNames.turn]: options.turn.secret } : {}),
+    };
+    if (Object.keys(secretValues).length > 0) secrets = await SecretsStandIn.start(secretValues);
+    const endpoints: LocalEndpoints = {
+      ...options.endpoints,
+      ...(secrets
+        ? {
+            secrets: {
+              endpoint: secrets.endpoint,
+              ...(options.auth?.secret ? { jwtSecretId: localSecretNames.jwt } : {}),
+              ...(options.turn ? { turnSecretId: localSecretNames.turn } : {}),
+            },
+          }
+        : {}),
+    };
     for (const [name, fn] of template.functions) {
       functions.set(
         name,
@@ -93,6 +126,7 @@ export async function startBundledFunctions(options: BundledFunctionsOptions): P
       },
       ...(functions.has('authorizer') ? { authorizer: invoker('authorizer') as NonNullable<BundledFunctions['authorizer']> } : {}),
       cleanup: invoker('cleanup') as BundledFunctions['cleanup'],
+      ...(functions.has('iceServers') ? { iceServers: invoker('iceServers') as NonNullable<BundledFunctions['iceServers']> } : {}),
       cleanupSource: template.cleanupSource,
       functions,
       logs,
@@ -112,9 +146,10 @@ function stackProps(options: BundledFunctionsOptions): YWebrtcSignalingStackProp
   const limits = Object.fromEntries(
     (Object.keys(options.limits) as (keyof Limits)[]).filter((key) => options.limits[key] !== defaultLimits[key]).map((key) => [key, options.limits[key]]),
   );
-  const { auth } = options;
+  const { auth, turn } = options;
   return {
-    ...(auth?.secret ? { jwtSecretName: localSecretName } : {}),
+    ...(auth?.secret ? { jwtSecretName: localSecretNames.jwt } : {}),
+    ...(turn ? { turnServer: { urls: turn.turnUrls, secretName: localSecretNames.turn, stunUrls: turn.stunUrls } } : {}),
     signaling: {
       joinOrder: options.joinOrder,
       signalDelivery: options.signalDelivery,

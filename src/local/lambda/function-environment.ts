@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { functionVariables } from '../../config/function-variables.js';
+import { iceServersVariables } from '../../config/ice-servers.js';
 import { ConfigurationError } from '../../config/limits.js';
 import type { FunctionConfiguration } from './local-function.js';
 import type { TemplateFunction } from './lambda-template.js';
@@ -12,8 +13,8 @@ export interface LocalEndpoints {
   readonly connectionsEndpoint: string;
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Secrets Manager on this machine and the id the local secret has there, when the template reads one. */
-  readonly secrets?: { readonly endpoint: string; readonly secretId: string };
+  /** Secrets Manager on this machine, and the ids the local secrets have there, when the template reads any. */
+  readonly secrets?: { readonly endpoint: string; readonly jwtSecretId?: string; readonly turnSecretId?: string };
 }
 
 /**
@@ -23,7 +24,8 @@ export interface LocalEndpoints {
 const localStandIns: Record<string, (endpoints: LocalEndpoints) => string | undefined> = {
   TABLE_NAME: (endpoints) => endpoints.tableName,
   CONNECTIONS_ENDPOINT: (endpoints) => endpoints.connectionsEndpoint,
-  AUTH_JWT_SECRET_ID: (endpoints) => endpoints.secrets?.secretId,
+  AUTH_JWT_SECRET_ID: (endpoints) => endpoints.secrets?.jwtSecretId,
+  [iceServersVariables.turnSecretId]: (endpoints) => endpoints.secrets?.turnSecretId,
 };
 
 /**

@@ -62,6 +62,7 @@ export async function synthesizeLambdaTemplate(options: SynthesisOptions = {}): 
     const constructs: [LambdaFunctionName, { node: { defaultChild?: unknown } } | undefined][] = [
       ...Object.entries(stack.signaling.functions).map(([name, fn]) => [name as LambdaFunctionName, fn] as [LambdaFunctionName, typeof fn]),
       ['authorizer', stack.signaling.authorizerFunction],
+      ['iceServers', stack.signaling.iceServers?.function],
     ];
     const functions = new Map<LambdaFunctionName, TemplateFunction>();
     const logicalIds = new Map<string, LambdaFunctionName>();

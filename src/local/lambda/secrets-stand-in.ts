@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 
 /**
- * Secrets Manager's GetSecretValue for one secret, on loopback: the authorizer's bundle
- * reads its token key through the SDK as it does on AWS, with only the endpoint replaced
- * (AWS_ENDPOINT_URL_SECRETS_MANAGER).
+ * Secrets Manager's GetSecretValue for a few named secrets, on loopback: the bundles read
+ * the token key and the TURN shared secret through the SDK as they do on AWS, with only the
+ * endpoint replaced (AWS_ENDPOINT_URL_SECRETS_MANAGER).
  */
 export class SecretsStandIn {
   private constructor(
@@ -11,7 +11,7 @@ export class SecretsStandIn {
     readonly endpoint: string,
   ) {}
 
-  static async start(secretId: string, secretString: string): Promise<SecretsStandIn> {
+  static async start(secrets: Readonly<Record<string, string>>): Promise<SecretsStandIn> {
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,8 +28,9 @@ export class SecretsStandIn {
           response.end(JSON.stringify(body));
         };
         if (target !== 'secretsmanager.GetSecretValue') return answer(400, { __type: 'UnknownOperationException', message: `${String(target)} is not served locally` });
-        if (asked !== secretId) return answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
-        answer(200, { ARN: `arn:aws:secretsmanager:local:000000000000:secret:${secretId}`, Name: secretId, SecretString: secretString, VersionId: 'local', CreatedDate: 0 });
+        const secretString = typeof asked === 'string' && Object.hasOwn(secrets, asked) ? secrets[asked] : undefined;
+        if (secretString === undefined) return answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+        answer(200, { ARN: `arn:aws:secretsmanager:local:000000000000:secret:${String(asked)}`, Name: asked, SecretString: secretString, VersionId: 'local', CreatedDate: 0 });
       });
     });
     await new Promise<void>((resolve, reject) => {
