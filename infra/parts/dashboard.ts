@@ -16,10 +16,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dashboardRows, type Panel, type Series, type Statistic } from '../../src/config/dashboard-panels.js';
+import { iceServersOutcomes } from '../../src/config/metrics.js';
 import { rejectionReasons } from '../../src/protocol/rejection.js';
 import { tableDefinition } from '../../src/store/table.js';
 import type { SignalingFunctionName } from './function-names.js';
-import { apiGatewayMetric, customMetric, rejectedMessagesMetric, type CustomMetricSource } from './metrics.js';
+import { apiGatewayMetric, customMetric, splitMetric, type CustomMetricSource } from './metrics.js';
 
 export interface DashboardSources {
   readonly dashboardName?: string;
@@ -33,6 +34,9 @@ export interface DashboardSources {
 }
 
 const period = Duration.minutes(5);
+
+/** The values of each dimension a panel splits a handler metric by. */
+const splitValues = { reason: rejectionReasons, outcome: iceServersOutcomes } as const;
 
 /** The shared panels' statistic names, as CloudWatch spells them. */
 const statistics: Readonly<Record<Statistic, string>> = {
@@ -52,7 +56,7 @@ export function createDashboard(scope: Construct, sources: DashboardSources): Da
     const statistic = statistics[series.statistic ?? 'Sum'];
     if (series.from === 'local') return [];
     if (series.from === 'handlers') {
-      if (series.split === 'reason') return rejectionReasons.map((reason) => rejectedMessagesMetric(sources.customMetrics, reason));
+      if (series.split) return splitValues[series.split].map((value) => splitMetric(sources.customMetrics, series.metric, series.split!, value));
       return [customMetric(sources.customMetrics, series.metric, { statistic, label: series.label })];
     }
     const label = series.label ?? series.metric;

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import { Metric, Stats, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IWebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { MetricName } from '../../src/config/metrics.js';
-import type { RejectionReason } from '../../src/protocol/rejection.js';
 
 /** The CloudWatch identity of the metrics the handlers publish through Powertools (EMF). */
 export interface CustomMetricSource {
@@ -24,15 +23,15 @@ export function customMetric(source: CustomMetricSource, name: MetricName, optio
   });
 }
 
-/** `RejectedMessages` of one reason: a single metric carries `reason` beside `service`. */
-export function rejectedMessagesMetric(source: CustomMetricSource, reason: RejectionReason): Metric {
+/** One series of a metric published with a dimension beside `service` (`RejectedMessages` by `reason`, `IceServerRequests` by `outcome`). */
+export function splitMetric(source: CustomMetricSource, name: MetricName, dimension: string, value: string): Metric {
   return new Metric({
     namespace: source.namespace,
-    metricName: 'RejectedMessages' satisfies MetricName,
-    dimensionsMap: { service: source.serviceName, reason },
+    metricName: name,
+    dimensionsMap: { service: source.serviceName, [dimension]: value },
     statistic: Stats.SUM,
     period: fiveMinutes,
-    label: reason,
+    label: value,
   });
 }
 

@@ -42,8 +42,8 @@ export type Series =
       readonly metric: MetricName;
       readonly label: string;
       readonly statistic?: Statistic;
-      /** One line per value of this dimension (`RejectedMessages` by `reason`). */
-      readonly split?: 'reason';
+      /** One line per value of this dimension (`RejectedMessages` by `reason`, `IceServerRequests` by `outcome`). */
+      readonly split?: 'reason' | 'outcome';
     }
   | { readonly from: 'aws'; readonly source: AwsSource; readonly metric: string; readonly label?: string; readonly statistic?: Statistic }
   | {
@@ -129,6 +129,7 @@ export const dashboardRows: readonly (readonly Panel[])[] = [
     {
       title: 'Handler errors and pings that reached a function',
       series: [handlers(metricNames.handlerErrors, 'handler errors'), handlers(metricNames.pings, 'pings via function')],
+      width: 6,
     },
     {
       title: 'Connections refused on $connect',
@@ -136,8 +137,10 @@ export const dashboardRows: readonly (readonly Panel[])[] = [
         handlers(metricNames.connectionsUnauthorized, 'unauthorized (401)'),
         handlers(metricNames.connectionsForbidden, 'forbidden origin (403)'),
       ],
+      width: 6,
     },
-    { title: 'Stream iterator age (cleanup)', series: [aws('cleanupFunction', 'IteratorAge', 'Maximum', 'max ms')] },
+    { title: 'ICE server requests by outcome', series: [{ from: 'handlers', metric: metricNames.iceServerRequests, label: 'requests', split: 'outcome' }], width: 6 },
+    { title: 'Stream iterator age (cleanup)', series: [aws('cleanupFunction', 'IteratorAge', 'Maximum', 'max ms')], width: 6 },
   ],
   [
     { title: 'Lambda invocations', series: [aws('eachFunction', 'Invocations')], width: 6 },

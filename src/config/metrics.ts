@@ -36,5 +36,9 @@ export type MetricName = (typeof metricNames)[keyof typeof metricNames];
 /** The dimension `RejectedMessages` carries beside `service`, so each reason is its own series. */
 export const rejectionReasonDimension = 'reason';
 
-/** The dimension `IceServerRequests` carries beside `service`: issued, unauthorized, forbidden, limited, bad-request, unavailable. */
+/** The dimension `IceServerRequests` carries beside `service`, so each outcome is its own series. */
 export const iceServersOutcomeDimension = 'outcome';
+
+/** What became of a request for ICE servers: each is a value of `outcome`. */
+export const iceServersOutcomes = ['issued', 'unauthorized', 'forbidden', 'limited', 'bad-request', 'unavailable'] as const;
+export type IceServersOutcome = (typeof iceServersOutcomes)[number];

@@ -1,5 +1,6 @@
 import type { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
 import { allows, scopeFromContext } from '../signaling/room-scope.js';
+import type { IceServersOutcome } from '../config/metrics.js';
 import type { IceServerSource, IceServers } from '../turn/ice-servers.js';
 
 /** An HTTPS request as the endpoint sees it (a Lambda function URL event, or `npm start`'s HTTP server). */
@@ -29,8 +30,7 @@ export interface IceServersDependencies {
   readonly onUnavailable?: (error: unknown) => void;
 }
 
-export const iceServersOutcomes = ['issued', 'unauthorized', 'forbidden', 'limited', 'bad-request', 'unavailable'] as const;
-export type IceServersOutcome = (typeof iceServersOutcomes)[number];
+export type { IceServersOutcome } from '../config/metrics.js';
 
 /** Seconds a client should wait after a 503 before it asks again. */
 const unavailableRetryAfterSeconds = 5;

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { iceServersOutcomeDimension, metricNames, rejectionReasonDimension, type MetricName } from '../config/metrics.js';
+import { iceServersOutcomeDimension, metricNames, rejectionReasonDimension, type IceServersOutcome, type MetricName } from '../config/metrics.js';
 import type { RejectionReason } from '../protocol/rejection.js';
 
 export { metricNames, type MetricName } from '../config/metrics.js';
@@ -25,7 +25,7 @@ export function countRejection(reason: RejectionReason): void {
   metric.addMetric(metricNames.rejectedMessages, MetricUnit.Count, 1);
 }
 
-export function countIceServersOutcome(outcome: string): void {
+export function countIceServersOutcome(outcome: IceServersOutcome): void {
   const metric = metrics.singleMetric();
   metric.addDimension(iceServersOutcomeDimension, outcome);
   metric.addMetric(metricNames.iceServerRequests, MetricUnit.Count, 1);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardRows, localMetricNames, localPanels, sharedSeries } from '../../src/config/dashboard-panels.js';
-import { metricNames } from '../../src/config/metrics.js';
+import { iceServersOutcomes, metricNames } from '../../src/config/metrics.js';
 import { dashboardData } from '../../src/local/metrics/dashboard-data.js';
 import { MetricStore } from '../../src/local/metrics/metric-store.js';
 import { rejectionReasons } from '../../src/protocol/rejection.js';
@@ -50,10 +50,11 @@ describe('the dashboard panels', () => {
     const [dashboard] = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties['DashboardBody']);
     for (const name of emitted) {
-      if (name === metricNames.rejectedMessages) continue;
+      if (name === metricNames.rejectedMessages || name === metricNames.iceServerRequests) continue;
       expect(body, name).toContain(`\\"YWebrtcSignaling\\",\\"${name}\\",\\"service\\",\\"y-webrtc-signaling\\"`);
     }
     for (const reason of rejectionReasons) expect(body).toContain(`\\"RejectedMessages\\",\\"reason\\",\\"${reason}\\"`);
+    for (const outcome of iceServersOutcomes) expect(body).toContain(`\\"IceServerRequests\\",\\"outcome\\",\\"${outcome}\\"`);
     for (const panel of dashboardRows.flat()) expect(body).toContain(`\\"title\\":\\"${panel.title}\\"`);
   });
 

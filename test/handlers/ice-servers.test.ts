@@ -94,4 +94,24 @@ describe('ICE servers endpoint', () => {
     expect(ada['requests']?.N).toBe('3');
     expect(Number(ada['expiresAt']?.N)).toBeGreaterThan(Date.now() / 1000);
   });
+
+  it('answers 503 with Retry-After when the source gives nothing, and counts each outcome', async () => {
+    const outcomes: string[] = [];
+    const failures: unknown[] = [];
+    const ice = iceServersHandler({
+      authorizer: undefined,
+      source: { iceServers: () => Promise.reject(new Error('throttled everywhere')) },
+      rateLimit: { allow: async () => true },
+      retryAfterSeconds: 60,
+      onOutcome: (outcome) => outcomes.push(outcome),
+      onUnavailable: (error) => failures.push(error),
+    });
+    const response = await ice(request({ room: 'lobby' }));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(JSON.parse(response.body)).toEqual({ error: 'no TURN credentials can be had right now: ask again shortly' });
+    await ice(request({}));
+    expect(outcomes).toEqual(['unavailable', 'bad-request']);
+    expect((failures[0] as Error).message).toBe('throttled everywhere');
+  });
 });

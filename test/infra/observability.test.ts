@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { metricNames } from '../../src/handlers/observability.js';
+import { iceServersOutcomes } from '../../src/config/metrics.js';
 import { rejectionReasons } from '../../src/protocol/rejection.js';
 import { YWebrtcSignaling } from '../../infra/y-webrtc-signaling.js';
 import { logicalIdOf, render, resourcesOf, synthesize } from './synthesize.js';
@@ -130,7 +131,7 @@ describe('the dashboard', () => {
 
   it('draws every metric the handlers publish, with its service dimension', () => {
     for (const name of Object.values(metricNames)) {
-      if (name === metricNames.rejectedMessages) continue;
+      if (name === metricNames.rejectedMessages || name === metricNames.iceServerRequests) continue;
       expect(metrics, name).toContain(metricId('YWebrtcSignaling', name, { service: 'y-webrtc-signaling' }));
     }
   });
@@ -138,6 +139,12 @@ describe('the dashboard', () => {
   it('draws rejected messages by reason', () => {
     for (const reason of rejectionReasons) {
       expect(metrics).toContain(metricId('YWebrtcSignaling', 'RejectedMessages', { service: 'y-webrtc-signaling', reason }));
+    }
+  });
+
+  it('draws ICE server requests by outcome', () => {
+    for (const outcome of iceServersOutcomes) {
+      expect(metrics).toContain(metricId('YWebrtcSignaling', 'IceServerRequests', { service: 'y-webrtc-signaling', outcome }));
     }
   });
 

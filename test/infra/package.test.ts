@@ -106,7 +106,7 @@ describe('the package in a fresh CDK app', () => {
 
   it('holds the compiled construct with its types and the prebuilt bundles, and no sources, tests, docs or images', () => {
     const paths = packed.files.map((file) => file.path);
-    const allowed = /^(package\.json|README\.md|dist\/handlers\/[a-z]+\/(chunks\/[\w-]+\.mjs|index\.mjs)(\.map)?|dist\/(infra|src)\/[a-z/-]+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|dist\/handlers\/[a-zA-Z]+\/(chunks\/[\w-]+\.mjs|index\.mjs)(\.map)?|dist\/(infra|src)\/[a-z/-]+\.(js|d\.ts))$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of lambdaFunctionNames) {
       expect(paths).toContain(`${handlerBundlesFolder}/${name}/${handlerBundleFile}`);
