@@ -10,6 +10,13 @@ export const iceServersDefaults = {
   windowSeconds: 60,
 } as const;
 
+/**
+ * What Kinesis Video Streams promises (docs/deploy.md, "Kinesis Video Streams TURN"):
+ * credentials live 300 s, and GetIceServerConfig takes 5 requests per second per channel;
+ * and how long cached credentials are still handed out (src/turn/kinesis-video-source.ts).
+ */
+export const kinesisVideoQuotas = { credentialSeconds: 300, iceServerConfigPerChannelPerSecond: 5, handedOutWithSecondsLeft: 120 } as const;
+
 /** The path the endpoint answers on, locally and on its function URL. */
 export const iceServersPath = '/ice-servers';
 

@@ -2,11 +2,9 @@ import { GetSignalingChannelEndpointCommand, type KinesisVideoClient } from '@aw
 import { GetIceServerConfigCommand, type KinesisVideoSignalingClient } from '@aws-sdk/client-kinesis-video-signaling';
 import type { IceServer, IceServerSource, IceServers } from './ice-servers.js';
 
-/**
- * What Kinesis Video Streams promises (docs/deploy.md, "Kinesis Video Streams TURN"):
- * credentials live 300 s, and GetIceServerConfig takes 5 requests per second per channel.
- */
-export const kinesisVideoQuotas = { credentialSeconds: 300, iceServerConfigPerChannelPerSecond: 5 } as const;
+import { kinesisVideoQuotas } from '../config/ice-servers.js';
+
+export { kinesisVideoQuotas };
 
 export interface KinesisVideoSourceOptions {
   /** The pool: signaling channels the stack created. A caller always gets the same one. */
@@ -56,7 +54,7 @@ interface Cached {
 export function kinesisVideoSource(options: KinesisVideoSourceOptions): IceServerSource {
   if (options.channelArns.length === 0) throw new Error('the Kinesis Video source needs at least one signaling channel');
   const now = options.now ?? Date.now;
-  const minRemainingMs = options.minRemainingMs ?? 120_000;
+  const minRemainingMs = options.minRemainingMs ?? kinesisVideoQuotas.handedOutWithSecondsLeft * 1000;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
   const stun: IceServer = { urls: `stun:stun.kinesisvideo.${options.region}.amazonaws.com:443` };
   const cache = new Map<string, Cached>();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { costReport } from '../../src/bench/cost/report.js';
 import { estimateOurs, estimatePredecessor, signalsPerPair, trafficOf } from '../../src/bench/cost/run.js';
+import { estimateTurn } from '../../src/bench/cost/turn.js';
 
 const workload = { connections: 1_000, rooms: 500, hours: 730, sessionMinutes: 60 };
 
@@ -60,5 +61,23 @@ describe('the cost report', () => {
     expect(report).toContain('test/bench/join-traffic.test.ts');
     const traffic = trafficOf(workload);
     expect(traffic.publishes).toBe(traffic.sessions * (1 + signalsPerPair * 9));
+  });
+
+  it('prices TURN by source: Kinesis Video bills relayed minutes and few GetIceServerConfig calls; a coturn of your own the data it relays', () => {
+    const turn = { relayedShare: 0.1, relayKbps: 8, channels: 2 };
+    const [kinesisVideo, sharedSecret] = estimateTurn(workload, turn);
+    const line = (estimate: typeof kinesisVideo, item: string) => estimate!.lines.find((l) => l.item === item)!;
+    const t = trafficOf(workload);
+    // Two peers a room: one peer connection each, a tenth of them relayed.
+    expect(line(kinesisVideo, 'Kinesis Video TURN minutes').quantity).toBeCloseTo(t.connectionMinutes * 0.1);
+    expect(line(sharedSecret, 'Data relayed out by your TURN server (EC2)').quantity).toBeCloseTo((t.connectionMinutes * 0.1 * 60 * 8) / 8 / 1e6);
+    // Hour-long sessions: credentials of 300 s are fetched on joining and about every 170 s (22 times); the shared secret's hour twice.
+    const kvsRequests = line(kinesisVideo, 'Lambda requests (ICE servers)').quantity;
+    const ownRequests = line(sharedSecret, 'Lambda requests (ICE servers)').quantity;
+    expect(kvsRequests / ownRequests).toBeGreaterThan(10);
+    // The cache: GetIceServerConfig is called per channel and environment, not per request.
+    expect(line(kinesisVideo, 'Kinesis Video GetIceServerConfig').quantity).toBeLessThan(kvsRequests / 100);
+    expect(line(kinesisVideo, 'Kinesis Video active channels').quantity).toBe(2);
+    expect(estimateTurn(workload, { ...turn, relayedShare: 0.2 })[0]!.totalUsd).toBeGreaterThan(kinesisVideo!.totalUsd);
   });
 });

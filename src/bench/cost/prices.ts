@@ -26,6 +26,16 @@ export const prices = {
     /** GetRecords by a Lambda event source mapping is not charged. */
     streamReadsByLambda: 0,
   },
+  kinesisVideo: {
+    /** A signaling channel is billed for a month once anything connects to it that month. */
+    perActiveChannelMonth: 0.03,
+    /** Signaling messages sent and received; GetIceServerConfig is counted among them here (an assumption). */
+    perMillionSignalingMessages: 2.25,
+    /** TURN streaming, metered by the minute. */
+    perThousandTurnMinutes: 0.12,
+  },
+  /** Data transfer out of AWS to the internet, the first 10 TB a month: what a TURN server of your own on EC2 pays to relay. */
+  dataTransferOutPerGb: 0.09,
 } as const;
 
 /** The per-operation figures the model rests on; docs/performance.md says where each comes from. */

@@ -1,5 +1,6 @@
 import { prices } from './prices.js';
 import { pingsPerMinute, signalsPerPair, trafficOf, type Estimate, type Workload } from './run.js';
+import type { TurnEstimate, TurnWorkload } from './turn.js';
 
 const columnOf: Record<Estimate['design'], string> = {
   ours: 'this design',
@@ -34,6 +35,25 @@ export function costReport(workload: Workload, estimates: readonly Estimate[]): 
       ? `\nDirected signals save $${(wholeRoom.totalUsd - ours.totalUsd).toFixed(2)} a month here (${(100 * (1 - ours.totalUsd / wholeRoom.totalUsd)).toFixed(0)} %).\n`
       : '';
   return `${heading}\n${table}\n${saving}`;
+}
+
+const sourceColumn: Record<TurnEstimate['source'], string> = { 'kinesis-video': 'Kinesis Video Streams TURN', 'shared-secret': 'your coturn (shared secret)' };
+
+/** TURN on top of signaling, when the construct serves ICE servers: each source's lines, as markdown. */
+export function turnReport(turn: TurnWorkload, estimates: readonly TurnEstimate[]): string {
+  const heading =
+    `TURN, with \`iceServers\` on (docs/deploy.md, "TURN"): ${(turn.relayedShare * 100).toFixed(0)} % of peer connections relayed ` +
+    `at ${turn.relayKbps} kbit/s, ${turn.channels} Kinesis Video channel${turn.channels === 1 ? '' : 's'}. ` +
+    'A TURN server of your own costs its instance on top (not counted).\n';
+  const table = estimates.map((estimate) =>
+    [
+      `| ${sourceColumn[estimate.source]} | | USD |`,
+      '| --- | ---: | ---: |',
+      ...estimate.lines.map((line) => `| ${line.item} | ${fmt(line.quantity)} ${line.unit} | $${line.usd.toFixed(2)} |`),
+      `| **total** | | **$${estimate.totalUsd.toFixed(2)}** |`,
+    ].join('\n'),
+  );
+  return `${heading}\n${table.join('\n\n')}\n`;
 }
 
 function fmt(value: number): string {
