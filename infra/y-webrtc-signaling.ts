@@ -3,7 +3,7 @@ import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { joinOrderEnvironmentVariable, joinOrderFromEnvironment } from '../src/config/join-order.js';
@@ -109,6 +109,12 @@ export class YWebrtcSignaling extends Construct {
       ? createConnectAuthorizer(this, props.authorization, { logRetention, environment: powertools, sourceMapStackTraces })
       : undefined;
     if (props.iceServers) {
+      if (!props.authorization) {
+        Annotations.of(this).addWarningV2(
+          'y-webrtc-signaling:ice-servers-without-authorization',
+          'iceServers without authorization: anyone who can load your page can mint TURN credentials for your relay, limited only per address. Set authorization (docs/security.md, "Relays (TURN) and their abuse").',
+        );
+      }
       this.iceServers = createIceServersEndpoint(this, props.iceServers, {
         table: this.table,
         logRetention,

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,12 @@ describe('the ICE servers endpoint in the template', () => {
       expect(render(variables['KVS_CHANNEL_ARNS'])).toBe(channelIds.map((id) => `${id}.Arn`).join(','));
       expect(variables['TURN_SECRET_ID']).toBeUndefined();
       template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', Cors: Match.objectLike({ AllowOrigins: ['*'] }) });
+    });
+
+    it('warns at synth that without authorization anyone may mint credentials', () => {
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('iceServers without authorization'));
+      expect(warnings).toHaveLength(1);
+      expect(Annotations.fromStack(synthesize({ turnServer: { urls: turnUrls, secretName: 't' }, signaling: { authorization: { allowedOrigins: ['https://a.example'] } } }).stack).findWarning('*', Match.stringLikeRegexp('iceServers without'))).toEqual([]);
     });
 
     it('may make the two calls the source makes, on these channels only', () => {
