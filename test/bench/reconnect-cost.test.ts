@@ -96,9 +96,10 @@ describe('the cost of one reconnect, as the capacity model has it', () => {
     // The model adds the cleanup's invocation (the stream poller calls it here, outside the gateway).
     expect(model.invocations).toBe(invocations.length + 1);
     expect(roomUnits.read).toBe(model.roomReadUnits);
-    // 4, or 5 when the announce, stamped a millisecond after its subscribe, writes the subscribe
-    // it implies itself (test/e2e/request-costs.test.ts): the model takes the larger.
-    expect(roomUnits.write).toBeOneOf([model.roomWriteUnits - 1, model.roomWriteUnits]);
+    // 4 to 7 by the order of the rejoin, the old connection's cleanup and the announce
+    // (src/bench/capacity/capacity-model.ts lists them): the model takes the most.
+    expect(roomUnits.write).toBeGreaterThanOrEqual(4);
+    expect(roomUnits.write).toBeLessThanOrEqual(model.roomWriteUnits);
     await Promise.all([...members, back].map((client) => client.close()));
   });
 });
