@@ -106,12 +106,13 @@ describe('the package in a fresh CDK app', () => {
 
   it('holds the compiled construct with its types and the prebuilt bundles, and no sources, tests, docs or images', () => {
     const paths = packed.files.map((file) => file.path);
-    const allowed = /^(package\.json|README\.md|dist\/handlers\/[a-zA-Z]+\/(chunks\/[\w-]+\.mjs|index\.mjs)(\.map)?|dist\/(infra|src)\/[a-z/-]+\.(js|d\.ts))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/handlers\/[a-zA-Z]+\/(chunks\/[\w-]+\.mjs|index\.mjs)(\.map)?|dist\/(infra|src)\/[a-z/-]+\.(js|d\.ts))$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
     for (const name of lambdaFunctionNames) {
       expect(paths).toContain(`${handlerBundlesFolder}/${name}/${handlerBundleFile}`);
     }
     expect(paths).toContain('dist/infra/index.js');
+    expect(paths).toContain('LICENSE');
     expect(paths).toContain('dist/infra/index.d.ts');
     // Nothing of the local runtime, the handlers' sources, the demo, the tools or the tests.
     expect(paths.filter((path) => /^dist\/src\/(local|handlers|lambda|demo|bench|loadtest|tools)\//.test(path))).toEqual([]);
