@@ -6,9 +6,23 @@ export function canIsolateNetwork(): boolean {
   return spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
 }
 
-/** The command, inside a network namespace with only loopback where the machine allows it. */
+let warned = false;
+
+/**
+ * The command, inside a network namespace with only loopback. Where the machine does not
+ * allow one (no `unshare`, or no privilege for it), the command runs on this machine's
+ * network: said loudly on stderr, and in CI (`CI` set) refused, since there the suite must
+ * prove it needs no network.
+ */
 export function withoutNetwork(command: readonly string[]): string[] {
-  return canIsolateNetwork() ? ['unshare', '-n', ...command] : [...command];
+  if (canIsolateNetwork()) return ['unshare', '-n', ...command];
+  const message =
+    `offline check: \`unshare -n\` is not available here (install util-linux, or run with the privilege to create a network namespace), ` +
+    `so "${command.join(' ')}" runs WITH this machine's network: the test cannot prove it works offline.`;
+  if (process.env['CI']) throw new Error(`${message} In CI this is an error.`);
+  if (!warned) process.stderr.write(`\n*** ${message}\n\n`);
+  warned = true;
+  return [...command];
 }
 
 /**
