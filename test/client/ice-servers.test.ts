@@ -3,11 +3,11 @@ import { IceServersError, IceServersRefresher, type TokenFailure } from '../../s
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { eventually, startTestRuntime } from '../support/runtime.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
-import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
+import { skipWithout } from '../support/required-tools.js';
 
 
 /** The client module's ICE servers against `npm start`'s endpoint, with coturn behind it and tokens checked. */
-describe.skipIf(!coturnAvailable() && !process.env['CI'])('IceServersRefresher against the local endpoint (LOCAL_TURN=coturn)', () => {
+describe.skipIf(skipWithout(['coturn'], 'ice-servers.test.ts'))('IceServersRefresher against the local endpoint (LOCAL_TURN=coturn)', () => {
   let runtime: LocalRuntime;
   let url = '';
   beforeAll(async () => {

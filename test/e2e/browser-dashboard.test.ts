@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, type LaunchedBrowser } from '../support/browser.js';
+import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
 import { eventually } from '../support/runtime.js';
 import { TestClient } from '../support/test-client.js';
 import { startSignalingServer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { skipWithout } from '../support/required-tools.js';
 
 /**
  * `npm start`'s live dashboard, as a user opens it: the server runs as `npm start` runs it
@@ -34,7 +35,7 @@ async function pageShows(metric: string, expected: number, statistic = 'Sum'): P
   await eventually(async () => (await totalOf(metric, statistic)) === expected, 15_000, `${metric} ${statistic} = ${expected} on the page (it shows ${await totalOf(metric, statistic)})`);
 }
 
-describe.skipIf(!chromiumAvailable() && !process.env['CI'])('the live dashboard at /dashboard', () => {
+describe.skipIf(skipWithout(['chromium'], 'browser-dashboard.test.ts'))('the live dashboard at /dashboard', () => {
   beforeAll(async () => {
     // As npm start runs it, with metrics on (the test runner turns them off for in-process
     // runtimes), and with AWS's timing: a connection's frames overlap and handlers are slow.

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoState } from '../../src/demo/demo-state.js';
 import {
   DemoPage,
-  chromiumAvailable,
   launchChromium,
   vethNamespaceAvailable,
   vethNamespaceSetup,
@@ -11,6 +10,7 @@ import {
 } from '../support/browser.js';
 import { inBatches } from '../support/join-race.js';
 import { startSignalingServer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { skipWithout } from '../support/required-tools.js';
 
 /**
  * Issue 9's browser proof: in real Chromium, two windows (isolated contexts, so no
@@ -38,7 +38,7 @@ const modes: readonly Mode[] = [
   { name: 'GATEWAY_TIMING=aws', env: { GATEWAY_TIMING: 'aws' } },
 ];
 
-describe.skipIf(!chromiumAvailable() && !process.env['CI'])(
+describe.skipIf(skipWithout(['chromium'], 'browser-joins.test.ts'))(
   `two Chromium windows opening one room together (${namespace ? 'veth namespace' : 'host network'})`,
   () => {
     describe.each(modes)('$name', (mode) => {

@@ -3,9 +3,10 @@ import type { Page } from 'playwright-core';
 import type { DemoState } from '../../src/demo/demo-state.js';
 import { freePort } from '../../src/local/free-port.js';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
-import { chromiumAvailable, launchChromium, type LaunchedBrowser } from '../support/browser.js';
+import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
+import { skipWithout } from '../support/required-tools.js';
 
 /**
  * The demo page says, in words and within a few seconds, why it is not connected or not in
@@ -17,7 +18,7 @@ const auth = { secret: testSecret, issuer: testIssuer, audience: testAudience, r
 const problemShownMs = 8_000;
 
 // Each test has a page and a room of its own, and mostly waits for the page's diagnosis: they run at once.
-describe.skipIf(!chromiumAvailable() && !process.env['CI']).concurrent('the demo page, when it cannot work', () => {
+describe.skipIf(skipWithout(['chromium'], 'browser-problems.test.ts')).concurrent('the demo page, when it cannot work', () => {
   let runtime: LocalRuntime;
   let launched: LaunchedBrowser;
   let pageUrl = '';

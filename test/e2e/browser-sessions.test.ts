@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/scripts/function-bundle.js';
-import { DemoPage, chromiumAvailable, withOutputs, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
+import { DemoPage, withOutputs, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
 import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { skipWithout } from '../support/required-tools.js';
 
 /**
  * A page kept open through API Gateway's connection cut, in Chromium, with tokens shorter
@@ -43,7 +44,7 @@ const cutSeconds = 20;
 const tokenSeconds = 15;
 
 // The pages and the Node peers at once: rooms of their own, the same cuts.
-describe.skipIf(!chromiumAvailable() && !process.env['CI']).concurrent(`pages and peers open through connection cuts, in Chromium and Node (${namespace ? 'veth namespace' : 'host network'})`, () => {
+describe.skipIf(skipWithout(['chromium'], 'browser-sessions.test.ts')).concurrent(`pages and peers open through connection cuts, in Chromium and Node (${namespace ? 'veth namespace' : 'host network'})`, () => {
   let server: SignalingServer | undefined;
   let launched: LaunchedBrowser | undefined;
   let pageUrl = '';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { turnRestCredentials } from '../../src/turn/turn-rest-credentials.js';
 import { eventually } from '../support/runtime.js';
-import { DemoPage, chromiumAvailable, withOutputs, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
+import { DemoPage, withOutputs, launchChromium, vethNamespaceAvailable, vethNamespaceSetup, type LaunchedBrowser } from '../support/browser.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../support/tokens.js';
 import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
-import { coturnInstalled as coturnAvailable } from '../../src/local/coturn.js';
+import { skipWithout } from '../support/required-tools.js';
 
 /**
  * Peers that may use relayed paths only (`iceTransportPolicy: 'relay'`, as behind a NAT that
@@ -26,7 +26,7 @@ interface IceServerJson {
 }
 
 // The relayed pair and the controls at once: each has pages and rooms of its own.
-describe.skipIf(!(chromiumAvailable() && coturnAvailable()) && !process.env['CI']).concurrent(`relayed paths only, in Chromium, through the local coturn (${namespace ? 'veth namespace' : 'host network'})`, () => {
+describe.skipIf(skipWithout(['chromium', 'coturn'], 'browser-turn.test.ts')).concurrent(`relayed paths only, in Chromium, through the local coturn (${namespace ? 'veth namespace' : 'host network'})`, () => {
   let server: SignalingServer | undefined;
   let launched: LaunchedBrowser | undefined;
   let pageUrl = '';

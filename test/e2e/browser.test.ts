@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DemoPage,
-  chromiumAvailable,
   withOutputs,
   launchChromium,
   sideBySide,
@@ -13,6 +12,7 @@ import {
   type LaunchedBrowser,
 } from '../support/browser.js';
 import { startPeer, startSignalingServer, type Peer, type SignalingServer } from '../support/y-webrtc-processes.js';
+import { skipWithout } from '../support/required-tools.js';
 
 /**
  * The demo page that `npm start` serves, in headless Chromium (Debian's, driven by
@@ -31,7 +31,7 @@ const readmeScreenshot = fileURLToPath(new URL('../../docs/images/demo.png', imp
 const messageMs = 5_000;
 
 // Skipped only on a developer's machine without Chromium; .ci/run installs it, and in CI it must run.
-describe.skipIf(!chromiumAvailable() && !process.env['CI'])(`the demo page in Chromium (${namespace ? 'veth namespace' : 'host network'})`, () => {
+describe.skipIf(skipWithout(['chromium'], 'browser.test.ts'))(`the demo page in Chromium (${namespace ? 'veth namespace' : 'host network'})`, () => {
   let server: SignalingServer | undefined;
   let launched: LaunchedBrowser | undefined;
   let pageUrl = '';

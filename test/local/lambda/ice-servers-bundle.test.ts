@@ -3,10 +3,10 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { metricNames } from '../../../src/config/metrics.js';
 import { ConfigurationError } from '../../../src/config/limits.js';
-import { coturnInstalled } from '../../../src/local/coturn.js';
 import type { LocalRuntime } from '../../../src/local/local-runtime.js';
 import { eventually, startTestRuntime } from '../../support/runtime.js';
 import { hs256Token, testAudience, testIssuer, testSecret } from '../../support/tokens.js';
+import { skipWithout } from '../../support/required-tools.js';
 
 const turnSecret = 'the-local-coturns-shared-secret';
 let runtime: LocalRuntime | undefined;
@@ -28,7 +28,7 @@ const settings = {
  * and the token key through the SDK from the Secrets Manager stand-in, invoked with
  * function URL events.
  */
-describe.skipIf(!coturnInstalled() && !process.env['CI'])('LOCAL_FUNCTIONS=bundles with LOCAL_TURN=coturn: GET /ice-servers is the deployed function', () => {
+describe.skipIf(skipWithout(['coturn'], 'ice-servers-bundle.test.ts'))('LOCAL_FUNCTIONS=bundles with LOCAL_TURN=coturn: GET /ice-servers is the deployed function', () => {
   it('issues credentials signed with the TURN secret read from Secrets Manager, refuses without a token or outside the scope, and logs and counts as on AWS', async () => {
     runtime = await startTestRuntime({ settings });
     const endpoint = new URL('/ice-servers', runtime.url.replace(/^ws/, 'http'));
