@@ -15,6 +15,10 @@
  *   }
  *   process.exitCode = await main();
  */
+import { parseArgs } from 'node:util';
+import { expectation, list, unknownOption, usageOf } from './cli-messages.js';
+
+export { expectation } from './cli-messages.js';
 
 interface Described {
   /** One line (or a few) for the usage; say the default here when there is one. */
@@ -123,24 +127,25 @@ export function defineCli<const S extends Readonly<Record<string, OptionSpec>>>(
   };
 }
 
-/** The values, `'help'`, or an error message. */
+/** The values, `'help'`, or an error message. node:util's parseArgs splits the arguments; the checks and messages are ours. */
 function parseOptions(options: Readonly<Record<string, OptionSpec>>, argv: readonly string[]): Record<string, unknown> | 'help' | string {
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return 'help';
+  const config = Object.fromEntries(Object.entries(options).map(([name, option]) => [name, { type: option.type === 'boolean' ? ('boolean' as const) : ('string' as const) }]));
+  // Not strict: every token comes back, so each mistake gets a message of ours (and "did you mean").
+  const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
   const raw = new Map<string, string | true>();
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]!;
-    if (!arg.startsWith('--') || arg === '--') return `unexpected argument "${arg}": every option is a --flag`;
-    const equals = arg.indexOf('=');
-    const name = arg.slice(2, equals === -1 ? undefined : equals);
-    const option = Object.hasOwn(options, name) ? options[name]! : undefined;
+  for (const token of tokens) {
+    if (token.kind !== 'option') return `unexpected argument "${token.kind === 'positional' ? token.value : '--'}": every option is a --flag`;
+    const { name, value, inlineValue, rawName } = token;
+    const option = rawName.startsWith('--') && Object.hasOwn(options, name) ? options[name]! : undefined;
     if (!option) return unknownOption(name, Object.keys(options));
     if (option.type === 'boolean') {
-      if (equals !== -1) return `--${name} takes no value`;
+      if (inlineValue) return `--${name} takes no value`;
       raw.set(name, true);
       continue;
     }
-    const value = equals !== -1 ? arg.slice(equals + 1) : argv[++index];
-    if (value === undefined || (equals === -1 && value.startsWith('--'))) return `--${name} needs a value`;
+    // parseArgs takes the next argument as the value whatever it is; a --flag there is a forgotten value.
+    if (value === undefined || (!inlineValue && value.startsWith('--'))) return `--${name} needs a value`;
     raw.set(name, value);
   }
 
@@ -182,54 +187,4 @@ function fits(value: number, bounds: IntegerOption | NumberOption | IntegerListO
   if (bounds.min !== undefined && value < bounds.min) return false;
   if (bounds.above !== undefined && value <= bounds.above) return false;
   return bounds.max === undefined || value <= bounds.max;
-}
-
-/** What a value must be, for the message: "an integer from 1 to 5000", "a positive number". */
-export function expectation(option: IntegerOption | NumberOption | IntegerListOption): string {
-  const { min, above, max } = option;
-  const kind = option.type === 'number' ? 'number' : 'integer';
-  const positive = max === undefined && ((min === undefined && above === 0) || (kind === 'integer' && min === 1 && above === undefined));
-  const noun = (adjective: string) =>
-    option.type === 'integers' ? `a comma-separated list of ${adjective}integers` : `${/^[aeiou]/.test(adjective || kind) ? 'an' : 'a'} ${adjective}${kind}`;
-  if (positive) return noun('positive ');
-  if (min !== undefined && above === undefined && max !== undefined) return `${noun('')} from ${min} to ${max}`;
-  const limits = [
-    min !== undefined ? `of at least ${min}` : undefined,
-    above !== undefined ? `greater than ${above}` : undefined,
-    max !== undefined ? `of at most ${max}` : undefined,
-  ].filter((limit) => limit !== undefined);
-  return [noun(''), limits.join(' and ')].filter(Boolean).join(' ');
-}
-
-function unknownOption(name: string, known: readonly string[]): string {
-  const near = known.filter((candidate) => distance(candidate, name) <= Math.max(1, Math.floor(candidate.length / 4)));
-  return `unknown option --${name}${near.length > 0 ? ` (did you mean ${list(near.map((n) => `--${n}`), 'or')}?)` : ''}`;
-}
-
-/** Edit distance, a swap of two neighbours counting as one edit (optimal string alignment), for "did you mean". */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-function list(items: readonly string[], conjunction = 'and'): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
-}
-
-function usageOf(spec: CliSpec<Readonly<Record<string, OptionSpec>>>): string {
-  const flags = Object.entries(spec.options).map(([name, option]) => `--${name}${option.valueName ? ` ${option.valueName}` : ''}`);
-  const width = Math.max(...flags.map((flag) => flag.length), '--help'.length) + 2;
-  const lines = Object.values(spec.options).map((option, index) => {
-    const [first, ...rest] = option.description.split('\n');
-    return [`  ${flags[index]!.padEnd(width)} ${first}`, ...rest.map((line) => `  ${''.padEnd(width)} ${line}`)].join('\n');
-  });
-  lines.push(`  ${'--help'.padEnd(width)} this text`);
-  return [spec.synopsis, ...(spec.about ? ['', spec.about] : []), '', ...lines].join('\n');
 }
