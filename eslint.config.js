@@ -12,7 +12,7 @@ const layers = [
   ['signaling'],
   ['store', 'gateway', 'auth', 'turn'],
   ['handlers'],
-  ['lambda', 'local', 'bench', 'loadtest', 'cost', 'tools', 'demo', 'dashboard'],
+  ['lambda', 'local', 'bench', 'loadtest', 'tools', 'demo', 'dashboard'],
 ];
 
 const folderPattern = (folder) => [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `../../src/${folder}/*`];
