@@ -217,7 +217,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       });
       if (settings.provisionedConcurrency > 0) {
         const count = settings.provisionedConcurrency;
-        await bundled.provision({ authorizer: count, connect: count, message: count, disconnect: count, cleanup: count });
+        await bundled.provision({ authorizer: count, connect: count, message: count, disconnect: count, cleanup: count, iceServers: count });
       }
       // After the gateway's close and the stream's drain: they still invoke the functions.
       const functions = bundled;

@@ -37,7 +37,8 @@ describe.skipIf(skipWithout(['chromium', 'coturn'], 'browser-turn.test.ts')).con
     server = await startSignalingServer({
       namespace,
       networkSetup: vethNamespaceSetup,
-      env: { LOCAL_FUNCTIONS: 'bundles', LOCAL_TURN: 'coturn', LOCAL_TURN_SECRET: turnSecret, AUTH_JWT_SECRET: testSecret, AUTH_ISSUER: testIssuer, AUTH_AUDIENCE: testAudience },
+      // Warm environments before the pages come: on 2 cores a storm of cold starts takes seconds each, which AWS, a machine per environment, would not show.
+      env: { LOCAL_FUNCTIONS: 'bundles', LAMBDA_PROVISIONED_CONCURRENCY: '2', LOCAL_TURN: 'coturn', LOCAL_TURN_SECRET: turnSecret, AUTH_JWT_SECRET: testSecret, AUTH_ISSUER: testIssuer, AUTH_AUDIENCE: testAudience },
     });
     pageUrl = `${server.url.replace(/^ws/, 'http')}/`;
     launched = await launchChromium({ networkNamespace: server.networkNamespace });
@@ -82,7 +83,7 @@ describe.skipIf(skipWithout(['chromium', 'coturn'], 'browser-turn.test.ts')).con
       const room = `relay-${randomUUID().slice(0, 8)}`;
       const [a, b] = await Promise.all([open('A', room), open('B', room)]);
       // Each page fetched its ICE servers, TURN credentials included, with its token, before its provider.
-      await Promise.all([a, b].map((page) => page.until((state) => state.turn, 'TURN credentials from /ice-servers')));
+      await Promise.all([a, b].map((page) => page.until((state) => state.turn, 'TURN credentials from /ice-servers', 20_000)));
       await Promise.all([a, b].map((page) => page.until((state) => state.peers === 1, 'the other page, relayed', 20_000)));
       await a.type('through the relay');
       await b.until((state) => state.text.includes('through the relay'), "A's edit");
