@@ -55,6 +55,8 @@ export class SaturationWatch {
         const from = rising ? recent[0]! : { atSeconds, p50 };
         this.behindSince = from.atSeconds;
         this.lastBehindSince = from.atSeconds;
+        // Behind since the rise began, not since it was noticed.
+        this.behindSeconds += atSeconds - from.atSeconds;
         return { kind: 'fell-behind', p50FromMs: from.p50, p50ToMs: p50 };
       }
     } else if (p50 < noticeableMs) {
@@ -70,11 +72,16 @@ export class SaturationWatch {
    * reconnects on a room that then goes quiet is worked off, not a queue.
    */
   verdict(framesWaiting = 0): Saturation {
-    const workedOff = this.quietSince !== undefined && framesWaiting === 0;
+    const quiet = this.quietSince !== undefined;
+    // Quiet with frames still waiting: it stopped delivering, whether or not it was flagged before.
+    const stalled = quiet && framesWaiting > 0;
+    const behindAtEnd = stalled || (this.behindSince !== undefined && !quiet);
+    const since = this.behindSince ?? (stalled ? this.quietSince : undefined) ?? this.lastBehindSince;
+    const quietBehind = stalled ? this.lastAt - Math.max(this.quietSince!, this.behindSince ?? this.quietSince!) : 0;
     return {
-      saturated: this.behindSince !== undefined && !workedOff,
-      behindSeconds: this.behindSeconds,
-      ...(this.lastBehindSince !== undefined ? { sinceSeconds: this.lastBehindSince } : {}),
+      saturated: behindAtEnd,
+      behindSeconds: this.behindSeconds + quietBehind,
+      ...(since !== undefined ? { sinceSeconds: since } : {}),
       peakP50Ms: this.peak,
     };
   }

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { LocalRuntime } from '../../src/local/local-runtime.js';
 import { freePort } from '../../src/local/free-port.js';
 import { runLoadTest, type Progress } from '../../src/loadtest/run.js';
@@ -136,4 +138,34 @@ describe('load test', () => {
     expect(report.errorsByKind['connect-failed']).toBeGreaterThan(0);
     expect(readFileSync(join(reportDir, 'loadtest.md'), 'utf8')).toMatch(/connect-failed/);
   });
+
+  it('exits 1, saying the server saturated, when the server stops delivering mid-run (run.ts to the exit code)', async () => {
+    // A signaling server of y-webrtc's protocol that answers pings but, after 3 s, delivers no publish.
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const rooms = new Map<string, Set<WebSocket>>();
+    const stopAt = Date.now() + 3_000;
+    server.on('connection', (socket) => {
+      socket.on('message', (raw) => {
+        const message = JSON.parse(String(raw)) as { type: string; topics?: string[]; topic?: string };
+        if (message.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
+        if (message.type === 'subscribe') for (const topic of message.topics ?? []) rooms.set(topic, (rooms.get(topic) ?? new Set()).add(socket));
+        if (message.type === 'publish' && Date.now() < stopAt) for (const member of rooms.get(message.topic!) ?? []) member.send(String(raw));
+      });
+    });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const reportDir = mkdtempSync(join(tmpdir(), 'loadtest-'));
+    try {
+      const result = await cli(['--url', `ws://127.0.0.1:${port}`, '--clients', '8', '--rooms', '2', '--duration', '10', '--session', '2', '--max-error-rate', '1', '--report-dir', reportDir]);
+      expect(result.code, result.output).toBe(1);
+      expect(result.output).toContain('the server saturated');
+      const report = JSON.parse(readFileSync(join(reportDir, 'loadtest.json'), 'utf8')) as { saturation: { saturated: boolean; sinceSeconds?: number; behindSeconds: number } };
+      expect(report.saturation.saturated).toBe(true);
+      expect(report.saturation.sinceSeconds).toBeLessThanOrEqual(6);
+      expect(report.saturation.behindSeconds).toBeGreaterThanOrEqual(3);
+    } finally {
+      for (const client of server.clients) client.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 40_000);
 });

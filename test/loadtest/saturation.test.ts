@@ -11,7 +11,8 @@ describe('saturation', () => {
   it('is a latency that climbs window after window to the end, as on the user report (1 s to 10 s in 18 s)', () => {
     const { verdict, changes } = run([40, 45, 38, 120, 400, 1_000, 2_500, 5_000, 10_000]);
     expect(changes.indexOf('fell-behind')).toBe(5);
-    expect(verdict).toEqual({ saturated: true, behindSeconds: 6, sinceSeconds: 6, peakP50Ms: 10_000 });
+    // Behind from the start of the rise (6 s) to the end of the run (18 s), though noticed at 12 s.
+    expect(verdict).toEqual({ saturated: true, behindSeconds: 12, sinceSeconds: 6, peakP50Ms: 10_000 });
   });
 
   it('is found on a steady rise that stays under a second', () => {
@@ -35,7 +36,15 @@ describe('saturation', () => {
     [40, 45, 1_300, NaN, NaN].forEach((p50, index) => watch.observe(2 * (index + 1), p50));
     expect(watch.verdict(0)).toEqual({ saturated: false, behindSeconds: 0, sinceSeconds: 6, peakP50Ms: 1_300 });
     // The same windows with frames still waiting for delivery: quiet because stuck, not because done.
-    expect(watch.verdict(3).saturated).toBe(true);
+    expect(watch.verdict(3)).toEqual({ saturated: true, behindSeconds: 4, sinceSeconds: 6, peakP50Ms: 1_300 });
+  });
+
+  it('is a server that stops delivering before its latency is flagged, with frames left waiting', () => {
+    const watch = new SaturationWatch();
+    [40, 60, 90, NaN, NaN, NaN].forEach((p50, index) => watch.observe(2 * (index + 1), p50));
+    expect(watch.verdict(25)).toEqual({ saturated: true, behindSeconds: 6, sinceSeconds: 6, peakP50Ms: 90 });
+    // Without anything waiting, the run just went quiet.
+    expect(watch.verdict(0)).toEqual({ saturated: false, behindSeconds: 0, peakP50Ms: 90 });
   });
 
   it('skips windows without deliveries', () => {
