@@ -35,7 +35,8 @@ export async function startReferenceServer(): Promise<ReferenceServer> {
   return { url: `ws://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
-async function untilAccepting(port: number, timeoutMs = 5_000): Promise<void> {
+/** Resolves once 127.0.0.1:`port` accepts a TCP connection: a server that says it runs may not be bound yet. */
+export async function untilAccepting(port: number, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const accepted = await new Promise<boolean>((resolve) => {
