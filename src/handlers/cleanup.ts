@@ -1,9 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse } from 'aws-lambda';
-import { cleanUpConnection } from '../signaling/cleanup.js';
+import { cleanUpConnection } from '../signaling/clean-up-connection.js';
 import type { SubscriptionStore } from '../signaling/ports.js';
 import { entityNameAttribute, entityNames } from '../store/table.js';
-import type { TableDependencies } from './dependencies.js';
+import type { TableDependencies } from './table-dependencies.js';
 import { count, invocationLogger, metricNames, publishMetrics } from './observability.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { WebSocketEvent, WebSocketResult } from '../gateway/websocket-event.js';
-import type { TableDependencies } from './dependencies.js';
+import type { TableDependencies } from './table-dependencies.js';
 import { count, invocationLogger, metricNames } from './observability.js';
 import { routeResult } from './route-result.js';
 

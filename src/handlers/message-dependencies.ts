@@ -3,7 +3,7 @@ import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway
 import type { SignalDelivery } from '../config/signal-delivery.js';
 import type { ConnectionSender } from '../signaling/ports.js';
 import { PublishRateLimiter } from '../signaling/publish-rate-limiter.js';
-import { tableDependencies, type TableDependencies } from './dependencies.js';
+import { tableDependencies, type TableDependencies } from './table-dependencies.js';
 import type { HandlerSettings } from './handler-settings.js';
 
 /** What the message function uses: the table, the publish rate limit, and the management API to send. */

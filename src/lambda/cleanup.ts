@@ -1,5 +1,5 @@
 import { cleanupHandler } from '../handlers/cleanup.js';
-import { tableDependencies } from '../handlers/dependencies.js';
+import { tableDependencies } from '../handlers/table-dependencies.js';
 import { handlerSettingsFromEnvironment } from '../handlers/handler-settings.js';
 import { builtOnFirstUse } from '../handlers/lazy.js';
 

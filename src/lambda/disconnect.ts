@@ -1,4 +1,4 @@
-import { tableDependencies } from '../handlers/dependencies.js';
+import { tableDependencies } from '../handlers/table-dependencies.js';
 import { handlerSettingsFromEnvironment } from '../handlers/handler-settings.js';
 import { builtOnFirstUse } from '../handlers/lazy.js';
 import { disconnectHandler } from '../handlers/disconnect.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { tableDependencies } from '../handlers/dependencies.js';
+import { tableDependencies } from '../handlers/table-dependencies.js';
 import type { HandlerSettings } from '../handlers/handler-settings.js';
 import { ensureTable } from './create-table.js';
 

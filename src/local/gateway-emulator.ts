@@ -62,15 +62,16 @@ export interface EmulatedConnectionInfo {
   readonly queryStringParameters: Readonly<Record<string, string>>;
 }
 
-/** What the `$disconnect` of a connection needs, also of one that never finished its handshake. */
-interface EndedConnection extends EmulatedConnectionInfo, ConnectionFacts {
+/** What the emulator keeps of every connection, also of one that never finished its handshake: what its `$disconnect` needs. */
+interface ConnectionRecord extends EmulatedConnectionInfo, ConnectionFacts {
   /** Settles when the frames handed to the functions so far are done; in-order frames chain on it. */
   queue: Promise<void>;
   idleTimer?: NodeJS.Timeout;
   lifetimeTimer?: NodeJS.Timeout;
 }
 
-interface EmulatedConnection extends EndedConnection {
+/** A connection whose handshake succeeded: it has a socket and receives frames. */
+interface OpenConnection extends ConnectionRecord {
   readonly socket: WebSocket;
   lastActiveAt: number;
   /** Frames received and not yet handled by their function. */
@@ -105,9 +106,10 @@ interface Hold {
 export class GatewayEmulator {
   private readonly server: Server;
   private readonly sockets: WebSocketServer;
-  private readonly connections = new Map<string, EmulatedConnection>();
+  private readonly connections = new Map<string, OpenConnection>();
   private readonly managementApi: ManagementApi;
-  private readonly pendingDisconnects = new Set<Promise<void>>();
+  /** Routed frames and $disconnects not yet done: the management API stays up until they are. */
+  private readonly workInFlight = new Set<Promise<void>>();
   private readonly holds: Hold[] = [];
   private readonly frameObservers = new Set<(event: WebSocketEvent) => void>();
   private readonly stage: string;
@@ -221,7 +223,7 @@ export class GatewayEmulator {
     });
     await Promise.all(closed);
     // The management API stays up until every routed frame and $disconnect has run: they post through it.
-    await Promise.all(this.pendingDisconnects);
+    await Promise.all(this.workInFlight);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
   }
@@ -260,7 +262,7 @@ export class GatewayEmulator {
     }
   }
 
-  private opened(connection: EmulatedConnection): void {
+  private opened(connection: OpenConnection): void {
     const { socket } = connection;
     this.connections.set(connection.connectionId, connection);
     this.armIdleTimer(connection);
@@ -270,7 +272,7 @@ export class GatewayEmulator {
     socket.on('error', () => socket.terminate());
   }
 
-  private receive(connection: EmulatedConnection, data: RawData, isBinary: boolean): void {
+  private receive(connection: OpenConnection, data: RawData, isBinary: boolean): void {
     if (isBinary) {
       connection.socket.close(1003, 'Unsupported data');
       return;
@@ -307,7 +309,7 @@ export class GatewayEmulator {
     return index === -1 ? undefined : this.holds.splice(index, 1)[0];
   }
 
-  private async deliverMessage(connection: EmulatedConnection, fn: FunctionName, event: WebSocketEvent): Promise<void> {
+  private async deliverMessage(connection: OpenConnection, fn: FunctionName, event: WebSocketEvent): Promise<void> {
     try {
       await this.invoke(fn, event);
     } catch {
@@ -321,7 +323,7 @@ export class GatewayEmulator {
     }
   }
 
-  private closed(connection: EndedConnection, code: number, reason: string): void {
+  private closed(connection: ConnectionRecord, code: number, reason: string): void {
     clearTimeout(connection.idleTimer);
     clearTimeout(connection.lifetimeTimer);
     this.connections.delete(connection.connectionId);
@@ -342,8 +344,8 @@ export class GatewayEmulator {
 
   /** Work that must finish before the management API stops. */
   private track(work: Promise<void>): void {
-    this.pendingDisconnects.add(work);
-    void work.finally(() => this.pendingDisconnects.delete(work));
+    this.workInFlight.add(work);
+    void work.finally(() => this.workInFlight.delete(work));
   }
 
   private async invoke(fn: FunctionName, event: WebSocketEvent): Promise<WebSocketResult | void> {
@@ -357,7 +359,7 @@ export class GatewayEmulator {
     }
   }
 
-  private armIdleTimer(connection: EmulatedConnection): void {
+  private armIdleTimer(connection: OpenConnection): void {
     clearTimeout(connection.idleTimer);
     connection.idleTimer = setTimeout(
       () => connection.socket.close(1001, 'Going away'),

@@ -17,7 +17,7 @@ import { messageDependencies, type MessageDependencies } from '../handlers/messa
 import { messageHandler } from '../handlers/message.js';
 import { dashboardSite, type DashboardSite } from '../dashboard/dashboard-site.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
-import { dashboardData } from './metrics/dashboard-data.js';
+import { dashboardData } from './metrics/local-dashboard-data.js';
 import { tapEmf } from './metrics/emf-tap.js';
 import { recordDynamoDbRequests, sampleFramesWaiting, StreamLag, timed } from './metrics/local-instruments.js';
 import { MetricStore } from './metrics/metric-store.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardRows, localMetricNames, localPanels, sharedSeries } from '../../src/config/dashboard-panels.js';
 import { iceServersOutcomes, metricNames } from '../../src/config/metrics.js';
-import { dashboardData } from '../../src/local/metrics/dashboard-data.js';
+import { dashboardData } from '../../src/local/metrics/local-dashboard-data.js';
 import { MetricStore } from '../../src/local/metrics/metric-store.js';
 import { rejectionReasons } from '../../src/protocol/rejection.js';
 import { resourcesOf, synthesize } from '../infra/synthesize.js';

@@ -15,7 +15,7 @@ describe('layer rules', () => {
     ['src/signaling/example.ts', "import { value } from '../store/dynamo-join-order.js';"],
     ['src/protocol/example.ts', "import { value } from '../signaling/publish.js';"],
     ['src/shared/example.ts', "import { value } from '../config/limits.js';"],
-    ['src/store/example.ts', "import { value } from '../handlers/dependencies.js';"],
+    ['src/store/example.ts', "import { value } from '../handlers/table-dependencies.js';"],
     ['src/handlers/example.ts', "import { value } from '../local/local-runtime.js';"],
     ['src/demo/example.ts', "import { value } from '../local/gateway-emulator.js';"],
     ['infra/parts/example.ts', "import { value } from '../../src/handlers/observability.js';"],

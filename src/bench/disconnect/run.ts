@@ -5,7 +5,7 @@ import { localAwsIdentity } from '../../config/aws-clients.js';
 import { defaultLimits } from '../../config/limits.js';
 import { ensureTable } from '../../local/create-table.js';
 import { forEachBounded } from '../../signaling/bounded.js';
-import { cleanUpConnection } from '../../signaling/cleanup.js';
+import { cleanUpConnection } from '../../signaling/clean-up-connection.js';
 import { DynamoSubscriptionStore } from '../../store/dynamo-subscription-store.js';
 import { createSignalingService, type SignalingService } from '../../store/entities.js';
 import { expiryOf } from '../../store/expiry.js';
