@@ -12,7 +12,7 @@ const layers = [
   ['signaling'],
   ['store', 'gateway', 'auth', 'turn'],
   ['handlers'],
-  ['lambda', 'local', 'bench', 'loadtest', 'tools', 'demo', 'dashboard'],
+  ['lambda', 'local', 'bench', 'loadtest', 'tools', 'web', 'demo', 'dashboard'],
 ];
 
 const folderPattern = (folder) => [`../${folder}/*`, `../../${folder}/*`, `../../../${folder}/*`, `../../src/${folder}/*`];
@@ -64,7 +64,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../local/*', '../../local/*', '../lambda/*', '../handlers/*', '../../handlers/*'], message: 'src/demo and src/dashboard must not import the local runtime or the handlers: local-runtime.ts plugs them in.' }] },
+        {
+          patterns: [
+            { group: ['../local/*', '../../local/*', '../lambda/*', '../handlers/*', '../../handlers/*'], message: 'src/demo and src/dashboard must not import the local runtime or the handlers: local-runtime.ts plugs them in.' },
+            { group: ['../tools/*', '../../tools/*'], message: "src/tools is the measuring tools' own: what the pages share is in src/web." },
+          ],
+        },
       ],
     },
   },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bundleBrowserApp } from '../tools/browser-bundle.js';
+import { bundleBrowserApp } from '../web/browser-bundle.js';
+import { builtOnce, refuseUnlessRead, sendBody, sendBuildFailure } from '../web/responses.js';
 import type { DashboardData } from './dashboard-data.js';
 
 const appDirectory = new URL('./app/', import.meta.url);
@@ -28,14 +29,7 @@ export interface DashboardSite {
  * uPlot, bundled once with esbuild, in memory: nothing fetched from elsewhere) and the numbers.
  */
 export function dashboardSite(data: () => DashboardData): DashboardSite {
-  let files: Promise<DashboardFiles> | undefined;
-  const build = () => {
-    files ??= bundleDashboard().catch((error: unknown) => {
-      files = undefined;
-      throw error;
-    });
-    return files;
-  };
+  const build = builtOnce(bundleDashboard);
   const resources: Readonly<Record<string, { type: string; body: () => Promise<string | Uint8Array> }>> = {
     [dashboardPaths.page]: { type: 'text/html; charset=utf-8', body: async () => (await build()).html },
     [dashboardPaths.script]: { type: 'text/javascript; charset=utf-8', body: async () => (await build()).script },
@@ -46,25 +40,15 @@ export function dashboardSite(data: () => DashboardData): DashboardSite {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const resource = Object.hasOwn(resources, pathname) ? resources[pathname] : undefined;
     if (!resource) return false;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET' }).end();
-      return true;
-    }
+    if (refuseUnlessRead(request, response)) return true;
     let body: string | Uint8Array;
     try {
       body = await resource.body();
     } catch (error) {
-      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`could not build ${pathname}: ${(error as Error).message}\n`);
+      sendBuildFailure(response, pathname, error);
       return true;
     }
-    response.writeHead(200, {
-      'content-type': resource.type,
-      'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    });
-    response.end(request.method === 'HEAD' ? undefined : body);
+    sendBody(request, response, resource.type, body, 'no-store');
     return true;
   };
   return { handle, build };

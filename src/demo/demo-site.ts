@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bundleBrowserApp } from '../tools/browser-bundle.js';
+import { bundleBrowserApp } from '../web/browser-bundle.js';
+import { builtOnce, refuseUnlessRead, sendBody, sendBuildFailure, sendJson } from '../web/responses.js';
 import type { ConnectionCheck } from './demo-state.js';
 
 const appDirectory = new URL('./app/', import.meta.url);
@@ -59,20 +60,9 @@ const resources: Readonly<Record<string, Resource>> = {
 
 /** @param bundle how the files are made; tests pass a stand-in for esbuild. */
 export function demoSite(bundle: () => Promise<DemoFiles> = bundleDemo): DemoSite {
-  let files: Promise<DemoFiles> | undefined;
-  const build = (): Promise<DemoFiles> => {
-    // A failed build is tried again on the next request instead of being served forever.
-    files ??= bundle().catch((error: unknown) => {
-      files = undefined;
-      throw error;
-    });
-    return files;
-  };
+  const build = builtOnce(bundle);
   const handler = ({ statusText, checkConnection, issueToken }: DemoServices): DemoRequestHandler => async (request, response) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET' }).end();
-      return;
-    }
+    if (refuseUnlessRead(request, response)) return;
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === connectCheckPath && checkConnection) {
       // Browsers leave Origin out of a same-origin GET; the page says which it is (a diagnosis only:
@@ -80,14 +70,12 @@ export function demoSite(bundle: () => Promise<DemoFiles> = bundleDemo): DemoSit
       const origin = request.headers.origin ?? (url.searchParams.get('origin') || undefined);
       const token = url.searchParams.get('token') || undefined;
       const check = await checkConnection({ room: url.searchParams.get('room') ?? '', ...(token ? { token } : {}), ...(origin ? { origin } : {}) });
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(JSON.stringify(check));
+      sendJson(response, check);
       return;
     }
     if (url.pathname === localTokenPath && issueToken) {
       const rooms = (url.searchParams.get('rooms') ?? '').split(',').filter(Boolean);
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(JSON.stringify(await issueToken(rooms)));
+      sendJson(response, await issueToken(rooms));
       return;
     }
     const resource = resourceFor(request);
@@ -108,17 +96,10 @@ async function serveResource(
   try {
     body = resource.content(await build());
   } catch (error) {
-    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end(`could not build ${request.url}: ${(error as Error).message}\n`);
+    sendBuildFailure(response, request.url ?? '/', error);
     return;
   }
-  response.writeHead(200, {
-    'content-type': resource.contentType,
-    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-    'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
-  });
-  response.end(request.method === 'HEAD' ? undefined : body);
+  sendBody(request, response, resource.contentType, body, 'no-cache');
 }
 
 function resourceFor(request: IncomingMessage): Resource | undefined {
