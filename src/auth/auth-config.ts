@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../config/limits.js';
+import type { Environment } from '../config/environment.js';
 
 /** How connections are authorized on `$connect`. Off unless one of the variables is set. */
 export interface AuthConfig {
@@ -29,7 +30,7 @@ export const authEnvironmentVariables = [
 ] as const;
 
 /** The authorization settings, or undefined when authorization is off. */
-export function authConfigFromEnvironment(env: NodeJS.ProcessEnv): AuthConfig | undefined {
+export function authConfigFromEnvironment(env: Environment): AuthConfig | undefined {
   const secret = env['AUTH_JWT_SECRET'] || undefined;
   const secretId = env['AUTH_JWT_SECRET_ID'] || undefined;
   const jwks = env['AUTH_JWKS_URL'] || undefined;

@@ -1,5 +1,6 @@
 import { choiceFromEnvironment } from './choice.js';
 import { ConfigurationError } from './limits.js';
+import type { Environment } from './environment.js';
 
 /** The ICE servers endpoint's defaults, for the construct and `npm start` alike. */
 export const iceServersDefaults = {
@@ -54,13 +55,13 @@ export type IceServersConfig =
       readonly channelArns: readonly string[];
     });
 
-const list = (env: NodeJS.ProcessEnv, name: string) =>
+const list = (env: Environment, name: string) =>
   (env[name] ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
 
-const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+const positive = (env: Environment, name: string, fallback: number): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -76,7 +77,7 @@ export function checkTurnUrl(url: string, variable: string): void {
 }
 
 /** The endpoint's settings, checked: what the function reads, and what the construct checks at synth. */
-export function iceServersConfigFromEnvironment(env: NodeJS.ProcessEnv): IceServersConfig {
+export function iceServersConfigFromEnvironment(env: Environment): IceServersConfig {
   const v = iceServersVariables;
   const source = choiceFromEnvironment(env, v.source, iceServerSources, 'shared-secret');
   const stunUrls = list(env, v.stunUrls);

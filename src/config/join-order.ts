@@ -1,4 +1,5 @@
 import { choiceFromEnvironment } from './choice.js';
+import type { Environment } from './environment.js';
 
 /**
  * How a room orders its joins (docs/architecture.md, "Join order").
@@ -15,6 +16,6 @@ export type JoinOrder = (typeof joinOrders)[number];
 export const defaultJoinOrder: JoinOrder = 'room';
 export const joinOrderEnvironmentVariable = 'JOIN_ORDER';
 
-export function joinOrderFromEnvironment(env: NodeJS.ProcessEnv): JoinOrder {
+export function joinOrderFromEnvironment(env: Environment): JoinOrder {
   return choiceFromEnvironment(env, joinOrderEnvironmentVariable, joinOrders, defaultJoinOrder);
 }

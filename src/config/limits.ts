@@ -1,3 +1,4 @@
+import type { Environment } from './environment.js';
 /**
  * Every limit the server enforces, with its default and the environment variable that
  * overrides it. This is the only place a limit is defined; docs/configuration.md lists them.
@@ -68,7 +69,7 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-export function limitsFromEnvironment(env: NodeJS.ProcessEnv): Limits {
+export function limitsFromEnvironment(env: Environment): Limits {
   const limits = { ...defaultLimits };
   for (const key of Object.keys(limitEnvironmentVariables) as (keyof Limits)[]) {
     const name = limitEnvironmentVariables[key];

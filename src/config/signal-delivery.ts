@@ -1,4 +1,5 @@
 import { choiceFromEnvironment } from './choice.js';
+import type { Environment } from './environment.js';
 
 /**
  * Where an offer, answer or ICE candidate goes (docs/architecture.md, "Directed signals").
@@ -12,6 +13,6 @@ export type SignalDelivery = (typeof signalDeliveries)[number];
 export const defaultSignalDelivery: SignalDelivery = 'peer';
 export const signalDeliveryEnvironmentVariable = 'SIGNAL_DELIVERY';
 
-export function signalDeliveryFromEnvironment(env: NodeJS.ProcessEnv): SignalDelivery {
+export function signalDeliveryFromEnvironment(env: Environment): SignalDelivery {
   return choiceFromEnvironment(env, signalDeliveryEnvironmentVariable, signalDeliveries, defaultSignalDelivery);
 }

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,8 @@ let compile: SpawnSyncReturns<string>;
 let synth: SpawnSyncReturns<string>;
 let template: Template;
 
+const offlineNpm = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
 const resourcesOfType = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
 
 describe('the package in a fresh CDK app', () => {
@@ -69,12 +71,11 @@ describe('the package in a fresh CDK app', () => {
 
     app = join(scratch, 'app');
     mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    // The tarball has no dependencies of its own; peers are not fetched (no registry here): they
-    // are this repository's pinned installs, linked in as a consumer's app would have them.
-    const offline = { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
-    install = run(['npm', 'install', '--ignore-scripts', '--legacy-peer-deps', '--no-package-lock', join(scratch, packed.filename)], app, offline);
-    for (const peer of peers) symlinkSync(join(projectRoot, 'node_modules', peer), join(app, 'node_modules', peer), 'dir');
+    // The app's own dependencies are the peers, at this repository's pinned installs (no registry
+    // here): npm checks the tarball's peer ranges against them, as in a consumer's app.
+    const dependencies = Object.fromEntries(peers.map((peer) => [peer, `file:${join(projectRoot, 'node_modules', peer)}`]));
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }));
+    install = run(['npm', 'install', '--ignore-scripts', '--no-package-lock', join(scratch, packed.filename)], app, offlineNpm);
 
     writeFileSync(join(app, 'stack.ts'), packageExample(readFileSync(join(projectRoot, 'docs', 'deploy.md'), 'utf8')));
     writeFileSync(
@@ -91,7 +92,9 @@ describe('the package in a fresh CDK app', () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: [], outDir: 'out' },
+        // Every declaration checked, the package's included; no Node types, which a CDK app need not have.
+        // ESNext.Disposable: aws-cdk-lib's own declarations use `Disposable`.
+        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: [], outDir: 'out' },
         files: ['main.ts', 'stack.ts'],
       }),
     );
@@ -117,6 +120,21 @@ describe('the package in a fresh CDK app', () => {
     // Nothing of the local runtime, the handlers' sources, the demo, the tools or the tests.
     expect(paths.filter((path) => /^dist\/src\/(local|handlers|lambda|demo|bench|loadtest|tools)\//.test(path))).toEqual([]);
     expect(packed.size).toBeLessThan(3 * 1024 * 1024);
+  });
+
+  it('refuses to install beside a peer out of its range (no --legacy-peer-deps here)', () => {
+    const oldConstructs = join(scratch, 'constructs-10.0.0');
+    cpSync(join(projectRoot, 'node_modules', 'constructs'), oldConstructs, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(oldConstructs, 'package.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(oldConstructs, 'package.json'), JSON.stringify({ ...manifest, version: '10.0.0' }));
+    const other = join(scratch, 'old-app');
+    mkdirSync(other);
+    const dependencies = { 'aws-cdk-lib': `file:${join(projectRoot, 'node_modules', 'aws-cdk-lib')}`, constructs: `file:${oldConstructs}` };
+    writeFileSync(join(other, 'package.json'), JSON.stringify({ name: 'old-consumer', private: true, type: 'module', dependencies }));
+    const refused = run(['npm', 'install', '--ignore-scripts', '--no-package-lock', join(scratch, packed.filename)], other, offlineNpm);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('ERESOLVE');
+    expect(refused.stderr).toMatch(/peer constructs@"\^10\.8\.1" from y-webrtc-signaling-serverless/);
   });
 
   it('installs with no dependencies of its own beside the peers', () => {
@@ -203,6 +221,22 @@ describe('the package in a fresh CDK app', () => {
     }
     const loaded = run([process.execPath, '--input-type=module', '-e', `import('${packageName}/client').then((m) => process.stdout.write(typeof m.SignalingAuth))`], app, process.env);
     expect(loaded.stdout, output(loaded)).toBe('function');
+  });
+
+  it('passes `npm publish --dry-run` cleanly, publishing exactly the files packed above', () => {
+    const npmrc = join(scratch, 'npmrc');
+    // A token for the dry run only, so npm does not warn that nobody is logged in; nothing is sent.
+    writeFileSync(npmrc, '//registry.npmjs.org/:_authToken=dry-run-only\n');
+    const result = run(
+      ['npm', 'publish', '--dry-run', '--json', '--ignore-scripts', '--offline', '--no-update-notifier', '--userconfig', npmrc],
+      projectRoot,
+      process.env,
+    );
+    expect(result.status, output(result)).toBe(0);
+    expect(result.stderr).not.toMatch(/npm (warn|error)/i);
+    const published = (JSON.parse(result.stdout) as Record<string, Packed>)[packageName]!;
+    expect(published.files.map((file) => file.path).sort()).toEqual(packed.files.map((file) => file.path).sort());
+    expect(published.files.map((file) => file.path)).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']));
   });
 
   it('is the example README.md shows', () => {
