@@ -29,6 +29,7 @@ import { ensureTable } from './create-table.js';
 import { warmUpDynamoDb } from './dynamodb-warm-up.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local.js';
 import { startCoturn, type RunningCoturn } from './coturn.js';
+import { StopOrder } from './stop-order.js';
 import { coturnStunUrls, localIceServers } from './local-ice-servers.js';
 import { localTokenIssuer } from './local-tokens.js';
 import { GatewayEmulator, type AuthorizerFunction, type EmulatedConnectionInfo, type GatewayEmulatorOptions, type WebSocketFunction } from './gateway-emulator.js';
@@ -95,24 +96,36 @@ export interface LocalRuntime {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const settings: LocalSettings = { ...defaultLocalSettings(), ...options.settings };
-  const stack: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const step of stack.reverse()) await step().catch(() => undefined);
-    stack.length = 0;
-  };
+  // It starts in the order below: DynamoDB and the table, coturn, the gateway (whose address the
+  // handlers need to post to connections, so the gateway gets late-bound functions), the
+  // handlers or the bundled functions, then the stream poller. It stops in this order:
+  const stopOrder = new StopOrder([
+    'following', // the activity log's reading of coturn's allocations
+    'gateway', // closing it delivers every open connection's $disconnect through the functions
+    'stream', // the drain runs the cleanups those disconnects caused, then the poller stops
+    'functions', // bundles mode: the execution environments, once nothing invokes them
+    'activity',
+    'handler-clients', // the handlers' SDK clients, once no handler runs
+    'sampling',
+    'coturn',
+    'metrics-tap',
+    'inspection-client',
+    'database', // last: everything above reads and writes it
+  ] as const);
+  const stop = () => stopOrder.run();
 
   try {
     let database: RunningDynamoDbLocal | undefined;
     if (!settings.dynamodbEndpoint) {
       database = await startDynamoDbLocal();
-      stack.push(() => database!.stop());
+      stopOrder.add('database', () => database!.stop());
     }
     const dynamodbEndpoint = settings.dynamodbEndpoint ?? database!.endpoint;
     const { limits, joinOrder, signalDelivery, auth } = settings;
     const aws: AwsClientSettings = { dynamoDbEndpoint: dynamodbEndpoint, ...settings.aws };
 
     const dynamoDb = new DynamoDBClient({ endpoint: dynamodbEndpoint, ...clientIdentity(aws) });
-    stack.push(async () => dynamoDb.destroy());
+    stopOrder.add('inspection-client', () => dynamoDb.destroy());
     const streamArn = await ensureTable(dynamoDb, settings.tableName).catch((error: unknown) => {
       throw settings.dynamodbEndpoint && isUnreachable(error)
         ? new ConfigurationError(
@@ -137,13 +150,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       : undefined;
     const streamLag = new StreamLag(metrics);
     const untap = options.metricsFrom && settings.functions === 'sources' ? tapEmf(options.metricsFrom, metrics) : undefined;
-    if (untap) stack.push(async () => untap());
+    if (untap) stopOrder.add('metrics-tap', untap);
     const dashboard = dashboardSite(() => dashboardData(metrics, { lambdaMetrics: settings.functions === 'bundles' }));
     const demo = demoSite();
     let coturn: RunningCoturn | undefined;
     if (settings.turn === 'coturn') {
       coturn = await startCoturn({ secret: settings.turnSecret });
-      stack.push(() => coturn!.stop());
+      stopOrder.add('coturn', () => coturn!.stop());
     }
     // Bound once the handlers' DynamoDB client exists.
     const late: { iceServers?: HttpRoute } = {};
@@ -170,12 +183,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ),
     });
     const stopSampling = sampleFramesWaiting(() => gateway.framesWaiting(), metrics);
-    stack.push(async () => stopSampling());
+    stopOrder.add('sampling', stopSampling);
     await gateway.listen();
-    const closeGateway = () => gateway.close();
-    stack.push(closeGateway);
-    // The stack runs in reverse: a step placed before the gateway's close runs after it.
-    const afterGatewayCloses = (step: () => Promise<void>) => stack.splice(stack.indexOf(closeGateway), 0, step);
+    stopOrder.add('gateway', () => gateway.close());
     const handlerSettings: HandlerSettings = {
       tableName: settings.tableName,
       limits,
@@ -186,15 +196,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const { delivery } = settings;
     const dependencies = messageDependencies(handlerSettings, undefined, delivery === 'in-process' ? new InProcessSender(gateway) : undefined);
-    // Closing the gateway delivers every open connection's $disconnect, and the stream's drain
-    // (registered next, so it runs before this) runs their cleanup, both through these clients.
-    afterGatewayCloses(async () => dependencies.dynamoDb.destroy());
+    stopOrder.add('handler-clients', () => dependencies.dynamoDb.destroy());
     const activity = options.activity ? new ActivityLog(options.activity) : undefined;
-    if (activity) afterGatewayCloses(async () => activity.stop());
+    if (activity) stopOrder.add('activity', () => activity.stop());
     if (options.activity && coturn) {
       const say = options.activity;
       const unfollow = coturn.followAllocations(({ username }) => say(`relay        ${username} (a TURN allocation on the local coturn)`));
-      stack.push(async () => unfollow());
+      stopOrder.add('following', unfollow);
     }
     if (settings.functions === 'bundles') {
       bundled = await startBundledFunctions({
@@ -219,9 +227,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         const count = settings.provisionedConcurrency;
         await bundled.provision({ authorizer: count, connect: count, message: count, disconnect: count, cleanup: count, iceServers: count });
       }
-      // After the gateway's close and the stream's drain: they still invoke the functions.
       const functions = bundled;
-      afterGatewayCloses(() => functions.stop());
+      stopOrder.add('functions', () => functions.stop());
     }
     late.iceServers = localIceServers({ coturn, auth, dynamoDb: dependencies.dynamoDb, tableName: settings.tableName, bundle: bundled?.iceServers });
     const handlers = bundled?.gateway ?? {
@@ -255,8 +262,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         console.error(`stream poller: gave up on ${records.length} records after retries:`, error),
     });
     poller.start();
-    // After the gateway's close: the disconnects it delivers still get cleaned up.
-    afterGatewayCloses(async () => {
+    stopOrder.add('stream', async () => {
       await poller.drained().catch(() => undefined);
       await poller.stop();
       streams.destroy();
