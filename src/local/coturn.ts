@@ -14,6 +14,7 @@ export interface RunningCoturn {
   readonly turnUrls: readonly string[];
   /** The TURN REST API's shared secret: random for each start, never written anywhere. */
   readonly secret: string;
+  /** The guard shell's: coturn runs under it, and goes when it goes. */
   readonly pid: number;
   /** What coturn has logged (its log file): sessions, allocations and refusals among them. */
   output(): string;
@@ -95,7 +96,12 @@ export async function startCoturn(options: { readonly secret?: string | undefine
     // Not /var/run/turnserver.pid, which every coturn of the machine would share.
     `--pidfile=${join(directory, 'turnserver.pid')}`,
   ];
-  const child = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Under a guard shell, as DynamoDB Local: when this process dies, even by SIGKILL, its end of
+  // the stdin pipe closes, `cat` returns, and coturn is killed; when coturn exits, so does the shell.
+  const quoted = ['turnserver', ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  // fd 3: the pipe, for the watcher in the background (a background job's stdin is /dev/null).
+  const guard = `exec 3<&0; ${quoted} & child=$!; trap 'kill $child 2>/dev/null' TERM INT; (cat <&3 >/dev/null; kill $child 2>/dev/null) & wait $child`;
+  const child = spawn('sh', ['-c', guard], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(chunk.toString());
@@ -106,6 +112,8 @@ export async function startCoturn(options: { readonly secret?: string | undefine
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    // Ends the guard's `cat`, and with it coturn, should the shell not have passed the signal on.
+    child.stdin.end();
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { coturnInstalled } from '../../src/local/coturn.js';
 import { freePort } from '../../src/local/free-port.js';
 import { commandLineOf, descendantsOf, isAlive } from '../support/processes.js';
 import { eventually } from '../support/runtime.js';
@@ -114,13 +115,14 @@ describe('npm start', () => {
     await expect(TestClient.connect(`ws://127.0.0.1:${port}`)).rejects.toThrow(/ECONNREFUSED/);
   }, 60_000);
 
-  it('takes DynamoDB Local down with it when it is killed outright', async () => {
-    const { child } = await runningServer();
+  it('takes DynamoDB Local and coturn down with it when it is killed outright', async () => {
+    const { child } = await runningServer(coturnInstalled() ? { LOCAL_TURN: 'coturn' } : {});
     const spawned = descendantsOf(child.pid!);
     expect(spawned.some(isDynamoDbLocalJava)).toBe(true);
+    if (coturnInstalled() || process.env['CI']) expect(spawned.some((pid) => /^turnserver /.test(commandLineOf(pid)))).toBe(true);
     child.kill('SIGKILL');
     await exitOf(child);
-    await eventually(() => spawned.every((pid) => !isAlive(pid)), 10_000, 'DynamoDB Local stopped');
+    await eventually(() => spawned.every((pid) => !isAlive(pid)), 10_000, 'DynamoDB Local and coturn stopped');
   }, 60_000);
 
   it('says how to install Java when there is none and no DYNAMODB_ENDPOINT', async () => {
