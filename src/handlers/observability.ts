@@ -15,20 +15,39 @@ export { metricNames, type MetricName } from '../config/metrics.js';
 export const logger = new Logger();
 export const metrics = new Metrics();
 
+/** Takes each count instead of Powertools: the local runtime's dashboard, in sources mode. */
+export type MetricRecorder = (name: MetricName, value: number, dimensions: Readonly<Record<string, string>>) => void;
+
+let recorder: MetricRecorder | undefined;
+
+/**
+ * Sends every count to `target` instead of Powertools' EMF on stdout, until called with
+ * undefined. For `npm start` in sources mode, where the handlers run in its own process: its
+ * dashboard draws them. On Lambda and in bundles mode nothing calls it, and EMF is what the
+ * dashboards read.
+ */
+export function recordMetricsWith(target: MetricRecorder | undefined): void {
+  recorder = target;
+}
+
 export function count(name: MetricName, value = 1): void {
+  if (recorder) return recorder(name, value, {});
   metrics.addMetric(name, MetricUnit.Count, value);
 }
 
-export function countRejection(reason: RejectionReason): void {
+function countBy(name: MetricName, dimension: string, value: string): void {
+  if (recorder) return recorder(name, 1, { [dimension]: value });
   const metric = metrics.singleMetric();
-  metric.addDimension(rejectionReasonDimension, reason);
-  metric.addMetric(metricNames.rejectedMessages, MetricUnit.Count, 1);
+  metric.addDimension(dimension, value);
+  metric.addMetric(name, MetricUnit.Count, 1);
+}
+
+export function countRejection(reason: RejectionReason): void {
+  countBy(metricNames.rejectedMessages, rejectionReasonDimension, reason);
 }
 
 export function countIceServersOutcome(outcome: IceServersOutcome): void {
-  const metric = metrics.singleMetric();
-  metric.addDimension(iceServersOutcomeDimension, outcome);
-  metric.addMetric(metricNames.iceServerRequests, MetricUnit.Count, 1);
+  countBy(metricNames.iceServerRequests, iceServersOutcomeDimension, outcome);
 }
 
 /** Publishes what the invocation counted; silent when it counted nothing (a rejection publishes at once). */

@@ -15,10 +15,10 @@ import { disconnectHandler } from '../handlers/disconnect.js';
 import type { HandlerSettings } from '../handlers/handler-settings.js';
 import { messageDependencies, type MessageDependencies } from '../handlers/message-dependencies.js';
 import { messageHandler } from '../handlers/message.js';
+import { recordMetricsWith } from '../handlers/observability.js';
 import { dashboardSite, type DashboardSite } from '../dashboard/dashboard-site.js';
 import { demoSite, type DemoSite } from '../demo/demo-site.js';
 import { dashboardData } from './metrics/local-dashboard-data.js';
-import { tapEmf } from './metrics/emf-tap.js';
 import { recordDynamoDbRequests, sampleFramesWaiting, StreamLag, timed } from './metrics/local-instruments.js';
 import { MetricStore } from './metrics/metric-store.js';
 import { ActivityLog } from './activity-log.js';
@@ -46,11 +46,11 @@ export interface LocalRuntimeOptions {
   /** Benchmarks use this to time each function invocation. */
   readonly onInvoked?: GatewayEmulatorOptions['onInvoked'];
   /**
-   * Take the handlers' EMF lines off this stream (Powertools prints them to stdout) into
-   * `metrics`, for the dashboard: `npm start` passes process.stdout. Without it the handlers'
-   * metrics reach the dashboard only if something else records them.
+   * In sources mode, send the handlers' counts to `metrics` (the dashboard) instead of
+   * Powertools' EMF on stdout: `npm start` does. One runtime per process should: the handlers'
+   * observability is the process's. In bundles mode the functions' EMF lines are read from their logs.
    */
-  readonly metricsFrom?: NodeJS.WriteStream;
+  readonly recordHandlerMetrics?: boolean;
   /** Where to print a readable line per connect, subscribe, unsubscribe and leave (`npm start`: the console). */
   readonly activity?: (line: string) => void;
   /** Bundles mode, tests: a change to the stack before it is synthesized (a construct change). */
@@ -108,7 +108,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     'handler-clients', // the handlers' SDK clients, once no handler runs
     'sampling',
     'coturn',
-    'metrics-tap',
+    'metrics-recorder',
     'inspection-client',
     'database', // last: everything above reads and writes it
   ] as const);
@@ -149,8 +149,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         })
       : undefined;
     const streamLag = new StreamLag(metrics);
-    const untap = options.metricsFrom && settings.functions === 'sources' ? tapEmf(options.metricsFrom, metrics) : undefined;
-    if (untap) stopOrder.add('metrics-tap', untap);
+    if (options.recordHandlerMetrics && settings.functions === 'sources') {
+      recordMetricsWith((name, value, dimensions) => metrics.record(name, value, dimensions));
+      stopOrder.add('metrics-recorder', () => recordMetricsWith(undefined));
+    }
     const dashboard = dashboardSite(() => dashboardData(metrics, { lambdaMetrics: settings.functions === 'bundles' }));
     const demo = demoSite();
     let coturn: RunningCoturn | undefined;

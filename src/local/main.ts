@@ -1,4 +1,3 @@
-import './metrics/metrics-on.js';
 import './powertools-defaults.js';
 import { ConfigurationError } from '../config/limits.js';
 import { dashboardPaths } from '../dashboard/dashboard-site.js';
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
     if (settings.functions === 'bundles') buildPackageIfStale((line) => console.log(`  ${line}`));
     runtime = await startLocalRuntime({
       settings: { ...settings, functionLogs: settings.functionLogs ?? (settings.functions === 'bundles' ? defaultFunctionLogs : undefined) },
-      metricsFrom: process.stdout,
+      recordHandlerMetrics: true,
       activity: (line) => console.log(`  ${line}`),
     });
   } catch (error) {

@@ -4,9 +4,9 @@ import { defaultMetricsNamespace, defaultServiceName } from '../config/metrics.j
  * A prelude of the entry points that run the handlers in their own process (`npm start`,
  * the benches, the dashboard screenshot): each imports it first, since Powertools reads its
  * settings from the environment when the handlers' observability module loads. Nothing
- * below the entry points touches the environment. Metrics stay off (their EMF lines would
- * bury the output) unless the entry point turned them on before (metrics/metrics-on.ts);
- * warnings and errors show. Each can be set otherwise from the environment.
+ * below the entry points touches the environment. Powertools' metrics stay off (their EMF
+ * lines would bury the output; `npm start` records the counts for its dashboard itself,
+ * `recordHandlerMetrics`); warnings and errors show. Each can be set otherwise from the environment.
  */
 process.env['POWERTOOLS_SERVICE_NAME'] ??= defaultServiceName;
 process.env['POWERTOOLS_METRICS_NAMESPACE'] ??= defaultMetricsNamespace;

@@ -4,7 +4,6 @@
  * .test-artifacts/dashboard.png, or docs/images/dashboard.png (docs/operations.md shows it)
  * with --update-docs.
  */
-import '../local/metrics/metrics-on.js';
 import '../local/powertools-defaults.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -42,7 +41,7 @@ async function main(): Promise<number> {
 
   console.log(`starting the local runtime (LOCAL_FUNCTIONS=${settings.functions})...`);
   if (settings.functions === 'bundles') buildPackageIfStale((line) => console.log(line));
-  const runtime = await startLocalRuntime({ metricsFrom: process.stdout, settings: { ...settings, port: await freePort() } });
+  const runtime = await startLocalRuntime({ recordHandlerMetrics: true, settings: { ...settings, port: await freePort() } });
   const load = new AbortController();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   try {

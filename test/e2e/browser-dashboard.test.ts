@@ -10,7 +10,7 @@ import { skipWithout } from '../support/required-tools.js';
 
 /**
  * `npm start`'s live dashboard, as a user opens it: the server runs as `npm start` runs it
- * (metrics on, EMF taken off stdout), the test drives a scripted sequence of clients, then
+ * (the handlers' counts handed to the dashboard, no EMF on stdout), the test drives a scripted sequence of clients, then
  * reads the numbers back from the page in Chromium. Counts must be exactly what the
  * sequence caused: the frames sent, and the frames the clients got.
  */
@@ -37,9 +37,8 @@ async function pageShows(metric: string, expected: number, statistic = 'Sum'): P
 
 describe.skipIf(skipWithout(['chromium'], 'browser-dashboard.test.ts'))('the live dashboard at /dashboard', () => {
   beforeAll(async () => {
-    // As npm start runs it, with metrics on (the test runner turns them off for in-process
-    // runtimes), and with AWS's timing: a connection's frames overlap and handlers are slow.
-    server = await startSignalingServer({ namespace: false, env: { POWERTOOLS_METRICS_DISABLED: 'false', GATEWAY_TIMING: 'aws' } });
+    // As npm start runs it, and with AWS's timing: a connection's frames overlap and handlers are slow.
+    server = await startSignalingServer({ namespace: false, env: { GATEWAY_TIMING: 'aws' } });
     baseUrl = server.url.replace(/^ws/, 'http');
     launched = await launchChromium();
   }, 90_000);

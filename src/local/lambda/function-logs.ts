@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { recordEmfLine } from '../metrics/emf-tap.js';
+import { recordEmfLine } from '../metrics/emf-line.js';
 import type { MetricStore } from '../metrics/metric-store.js';
 
 /** Lines kept per function for `tail()`. */

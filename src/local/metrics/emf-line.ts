@@ -38,24 +38,3 @@ export function recordEmfLine(line: string, store: MetricStore): boolean {
   return true;
 }
 
-/**
- * Takes the EMF lines the handlers print (Powertools writes each as one `write` of a JSON
- * line to stdout) off the stream into the store; everything else passes through. Locally
- * nobody reads EMF in a terminal: the dashboard draws it. Returns the undo.
- */
-export function tapEmf(stream: NodeJS.WriteStream, store: MetricStore): () => void {
-  const write = stream.write;
-  const tapped = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-    const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : undefined;
-    if (text !== undefined && recordEmfLine(text.trimEnd(), store)) {
-      const callback = rest.find((argument) => typeof argument === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    }
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  };
-  stream.write = tapped as typeof stream.write;
-  return () => {
-    if (stream.write === tapped) stream.write = write;
-  };
-}
