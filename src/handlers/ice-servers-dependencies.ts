@@ -7,21 +7,22 @@ import { cachedSecretReader } from '../auth/cached-secret.js';
 import { currentAuthorizer } from '../auth/current-authorizer.js';
 import { secretKeyReader } from '../auth/secret-key.js';
 import { iceServersConfigFromEnvironment } from '../config/ice-servers.js';
+import { clientIdentity } from '../config/aws-clients.js';
 import { ConfigurationError } from '../config/limits.js';
 import { CallerRateLimit } from '../store/caller-rate-limit.js';
 import { kinesisVideoSource } from '../turn/kinesis-video-source.js';
 import { sharedSecretSource } from '../turn/shared-secret-source.js';
 import type { IceServerSource } from '../turn/ice-servers.js';
+import { handlerSettingsFromEnvironment } from './handler-settings.js';
 import type { IceServersDependencies } from './ice-servers.js';
 import { count, countIceServersOutcome, logger, metricNames } from './observability.js';
 
 /** The ICE servers function as the construct configures it: its source, the `$connect` checks, the rate limit. */
 export function iceServersDependencies(env: NodeJS.ProcessEnv): IceServersDependencies {
   const config = iceServersConfigFromEnvironment(env);
-  const tableName = env['TABLE_NAME'];
-  if (!tableName) throw new ConfigurationError('TABLE_NAME is not set: the table that counts requests per caller');
-  const dynamoDbEndpoint = env['DYNAMODB_ENDPOINT'] || undefined;
-  const dynamoDb = new DynamoDBClient(dynamoDbEndpoint ? { endpoint: dynamoDbEndpoint } : {});
+  // The table that counts requests per caller, as the other functions read it.
+  const { tableName, aws } = handlerSettingsFromEnvironment(env);
+  const dynamoDb = new DynamoDBClient({ ...(aws?.dynamoDbEndpoint ? { endpoint: aws.dynamoDbEndpoint } : {}), ...clientIdentity(aws) });
   const staleSecret = (what: string) => (error: unknown) => {
     count(metricNames.handlerErrors);
     logger.error(`could not read ${what} again; the previous one stays in use`, { error: error as Error });
