@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  */
 const layers = [
   ['shared'],
-  ['protocol', 'config'],
+  ['protocol', 'config', 'aws'],
   ['signaling'],
   ['store', 'gateway', 'auth', 'turn'],
   ['handlers'],

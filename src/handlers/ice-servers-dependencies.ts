@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { KinesisVideoSignalingClient } from '@aws-sdk/client-kinesis-video-signaling';
 import { authConfigFromEnvironment } from '../auth/auth-config.js';
@@ -7,13 +5,13 @@ import { cachedSecretReader } from '../auth/cached-secret.js';
 import { currentAuthorizer } from '../auth/current-authorizer.js';
 import { secretKeyReader } from '../auth/secret-key.js';
 import { iceServersConfigFromEnvironment } from '../config/ice-servers.js';
-import { clientIdentity } from '../config/aws-clients.js';
 import { ConfigurationError } from '../config/limits.js';
 import { CallerRateLimit } from '../store/caller-rate-limit.js';
 import { kinesisVideoSource } from '../turn/kinesis-video-source.js';
 import { sharedSecretSource } from '../turn/shared-secret-source.js';
 import type { IceServerSource } from '../turn/ice-servers.js';
 import { handlerSettingsFromEnvironment } from './handler-settings.js';
+import { dynamoDbClient } from './table-dependencies.js';
 import type { IceServersDependencies } from './ice-servers.js';
 import { count, countIceServersOutcome, logger, metricNames } from './observability.js';
 
@@ -22,7 +20,6 @@ export function iceServersDependencies(env: NodeJS.ProcessEnv): IceServersDepend
   const config = iceServersConfigFromEnvironment(env);
   // The table that counts requests per caller, as the other functions read it.
   const { tableName, aws } = handlerSettingsFromEnvironment(env);
-  const dynamoDb = new DynamoDBClient({ ...(aws?.dynamoDbEndpoint ? { endpoint: aws.dynamoDbEndpoint } : {}), ...clientIdentity(aws) });
   const staleSecret = (what: string) => (error: unknown) => {
     count(metricNames.handlerErrors);
     logger.error(`could not read ${what} again; the previous one stays in use`, { error: error as Error });
@@ -33,7 +30,7 @@ export function iceServersDependencies(env: NodeJS.ProcessEnv): IceServersDepend
   return {
     authorizer: inUse ? { authorize: async (request) => (await inUse()).authorize(request) } : undefined,
     source: sourceOf(config, env, staleSecret),
-    rateLimit: new CallerRateLimit(DynamoDBDocumentClient.from(dynamoDb), tableName, { requests: config.requestsPerWindow, windowSeconds: config.windowSeconds }),
+    rateLimit: new CallerRateLimit(dynamoDbClient(aws), tableName, { requests: config.requestsPerWindow, windowSeconds: config.windowSeconds }),
     retryAfterSeconds: config.windowSeconds,
     onOutcome: countIceServersOutcome,
     onUnavailable: (error) => logger.error('the credential source gave no ICE servers', { error: error as Error }),

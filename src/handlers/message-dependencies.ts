@@ -1,4 +1,4 @@
-import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ManagementApi } from '../aws/management-api.js';
 import { ApiGatewaySender, createManagementClient } from '../gateway/api-gateway-sender.js';
 import type { SignalDelivery } from '../config/signal-delivery.js';
 import type { ConnectionSender } from '../signaling/ports.js';
@@ -13,7 +13,7 @@ export interface MessageDependencies extends TableDependencies {
   /** The sender for the management API at `endpoint` (the event's API), unless the settings fix one. */
   senderFor(endpoint: string): ConnectionSender;
   /** The management API client behind each endpoint's sender, made on first use. */
-  managementClientFor(endpoint: string): ApiGatewayManagementApiClient;
+  managementClientFor(endpoint: string): ManagementApi;
 }
 
 /**
@@ -26,9 +26,9 @@ export function messageDependencies(
   fixedSender?: ConnectionSender,
 ): MessageDependencies {
   const { limits, aws, connectionsEndpoint } = settings;
-  const clients = new Map<string, ApiGatewayManagementApiClient>();
+  const clients = new Map<string, ManagementApi>();
   const senders = new Map<string, ConnectionSender>();
-  const managementClientFor = (endpoint: string): ApiGatewayManagementApiClient => {
+  const managementClientFor = (endpoint: string): ManagementApi => {
     const target = connectionsEndpoint ?? endpoint;
     let client = clients.get(target);
     if (!client) {

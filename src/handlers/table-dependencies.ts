@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientIdentity } from '../config/aws-clients.js';
+import { DynamoDb } from '../aws/dynamodb.js';
+import type { AwsClientSettings } from '../config/aws-clients.js';
 import type { Limits } from '../config/limits.js';
 import type { JoinOrderStore, SubscriptionStore } from '../signaling/ports.js';
 import { DynamoJoinOrder } from '../store/dynamo-join-order.js';
@@ -13,7 +12,7 @@ import type { HandlerSettings } from './handler-settings.js';
  */
 export interface TableDependencies {
   readonly limits: Limits;
-  readonly dynamoDb: DynamoDBClient;
+  readonly dynamoDb: DynamoDb;
   readonly store: SubscriptionStore;
   /** The rooms' join order, with JOIN_ORDER=room (the default); undefined with `arrival`. */
   readonly joinOrder: JoinOrderStore | undefined;
@@ -21,15 +20,16 @@ export interface TableDependencies {
 
 export function tableDependencies(settings: HandlerSettings): TableDependencies {
   const { tableName, limits, aws } = settings;
-  const dynamoDb = new DynamoDBClient({
-    ...(aws?.dynamoDbEndpoint ? { endpoint: aws.dynamoDbEndpoint } : {}),
-    ...clientIdentity(aws),
-  });
-  const documents = DynamoDBDocumentClient.from(dynamoDb);
+  const dynamoDb = dynamoDbClient(aws);
   return {
     limits,
     dynamoDb,
-    store: new DynamoSubscriptionStore(documents, tableName, limits),
-    joinOrder: settings.joinOrder === 'room' ? new DynamoJoinOrder(documents, tableName, limits) : undefined,
+    store: new DynamoSubscriptionStore(dynamoDb, tableName, limits),
+    joinOrder: settings.joinOrder === 'room' ? new DynamoJoinOrder(dynamoDb, tableName, limits) : undefined,
   };
+}
+
+/** The functions' DynamoDB client: the region's endpoint, or DynamoDB Local's. */
+export function dynamoDbClient(aws: AwsClientSettings): DynamoDb {
+  return new DynamoDb({ region: aws.region, credentials: aws.credentials, ...(aws.dynamoDbEndpoint ? { endpoint: aws.dynamoDbEndpoint } : {}) });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { clientIdentity } from '../config/aws-clients.js';
 import { tableDependencies } from '../handlers/table-dependencies.js';
 import type { HandlerSettings } from '../handlers/handler-settings.js';
 import { ensureTable } from './create-table.js';
@@ -16,9 +17,11 @@ import { ensureTable } from './create-table.js';
 export async function warmUpDynamoDb(settings: HandlerSettings, { durationMs = 5_000, concurrency = 8 } = {}): Promise<number> {
   const scratchTable = `${settings.tableName}-warm-up-${randomUUID().slice(0, 8)}`;
   const { dynamoDb, store, joinOrder } = tableDependencies({ ...settings, tableName: scratchTable });
+  // The scratch table is made and dropped by an SDK client; the store code runs on the functions' own.
+  const admin = new DynamoDBClient({ endpoint: settings.aws.dynamoDbEndpoint, ...clientIdentity(settings.aws) });
   let rounds = 0;
   try {
-    await ensureTable(dynamoDb, scratchTable);
+    await ensureTable(admin, scratchTable);
     const until = Date.now() + durationMs;
     const worker = async (worker: number) => {
       for (let round = 0; Date.now() < until; round++, rounds++) {
@@ -39,7 +42,8 @@ export async function warmUpDynamoDb(settings: HandlerSettings, { durationMs = 5
     };
     await Promise.all(Array.from({ length: concurrency }, (_, index) => worker(index)));
   } finally {
-    await dynamoDb.send(new DeleteTableCommand({ TableName: scratchTable })).catch(() => undefined);
+    await admin.send(new DeleteTableCommand({ TableName: scratchTable })).catch(() => undefined);
+    admin.destroy();
     dynamoDb.destroy();
   }
   return rounds;

@@ -100,7 +100,7 @@ interface Hold {
  * A WebSocket server on loopback that behaves like an API Gateway WebSocket API: it runs the
  * authorizer, builds proxy events of the real shape (src/gateway/event-builders.ts), routes
  * them with the shared route table, answers mock routes itself, enforces the limits and
- * timeouts, and serves the `@connections` management API over HTTP so the real SDK client
+ * timeouts, and serves the `@connections` management API over HTTP so the functions' own client
  * can post to connections.
  */
 export class GatewayEmulator {
@@ -132,7 +132,7 @@ export class GatewayEmulator {
     return `ws://${this.host}:${this.boundPort}`;
   }
 
-  /** The management API endpoint, as the SDK client wants it (stage included). */
+  /** The management API endpoint, as the management API client wants it (stage included). */
   get managementEndpoint(): string {
     return `http://${this.host}:${this.boundPort}/${this.stage}`;
   }

@@ -11,7 +11,7 @@ export class PayloadTooLargeError extends Error {
 
 /**
  * Delivers to the emulator's connections in this process. Through the management API each
- * delivery is an SDK request with SigV4 signing and an HTTP round trip to this same process,
+ * delivery is a request with SigV4 signing and an HTTP round trip to this same process,
  * about 1.8 ms of CPU (docs/performance.md); the local runtime's one core cannot afford that
  * under load. Outcomes are those the API Gateway sender reports: delivered, gone (410), or
  * an error API Gateway would answer (413).

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDb } from '../aws/dynamodb.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AuthConfig } from '../auth/auth-config.js';
 import { ConnectionAuthorizer } from '../auth/connection-authorizer.js';
@@ -27,7 +26,7 @@ export function coturnStunUrls(coturn: RunningCoturn): string[] {
 export function localIceServers(options: {
   readonly coturn: RunningCoturn | undefined;
   readonly auth: AuthConfig | undefined;
-  readonly dynamoDb: DynamoDBClient;
+  readonly dynamoDb: DynamoDb;
   readonly tableName: string;
   /** Bundles mode: the deployed function. */
   readonly bundle?: FunctionUrlInvoker | undefined;
@@ -42,7 +41,7 @@ export function localIceServers(options: {
           secret: async () => coturn.secret,
           ttlSeconds: iceServersDefaults.credentialTtlSeconds,
         }),
-        rateLimit: new CallerRateLimit(DynamoDBDocumentClient.from(options.dynamoDb), options.tableName, {
+        rateLimit: new CallerRateLimit(options.dynamoDb, options.tableName, {
           requests: iceServersDefaults.requestsPerWindow,
           windowSeconds: iceServersDefaults.windowSeconds,
         }),

@@ -65,7 +65,7 @@ export interface LocalRuntime {
   readonly poller: StreamPoller;
   /** A client of the runtime's DynamoDB for inspecting the table, apart from the handlers' own. */
   readonly dynamoDb: DynamoDBClient;
-  /** What the handlers of this runtime use: their SDK clients, store, limits and senders. */
+  /** What the handlers of this runtime use: their AWS clients, store, limits and senders. */
   readonly dependencies: MessageDependencies;
   /** Whether connections go through the `$connect` authorizer (any AUTH_* variable set). */
   readonly authorization: 'off' | 'tokens' | 'origins';
@@ -105,7 +105,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     'stream', // the drain runs the cleanups those disconnects caused, then the poller stops
     'functions', // bundles mode: the execution environments, once nothing invokes them
     'activity',
-    'handler-clients', // the handlers' SDK clients, once no handler runs
+    'handler-clients', // the handlers' AWS clients, once no handler runs
     'sampling',
     'coturn',
     'metrics-recorder',
@@ -299,7 +299,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 /**
- * Sends one read through each SDK client the handlers use. The first request of a fresh
+ * Sends one read through each AWS client the handlers use. The first request of a fresh
  * client takes most of a second here; paid at start, it does not delay the first announce,
  * which would let two peers that join together both start an offer (y-webrtc glare).
  */

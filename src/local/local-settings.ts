@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { authConfigFromEnvironment, type AuthConfig } from '../auth/auth-config.js';
-import { localAwsIdentity, type AwsClientSettings } from '../config/aws-clients.js';
+import { localAwsIdentity } from '../config/aws-clients.js';
+import { awsIdentityFromEnvironment, type AwsIdentity } from '../aws/credentials.js';
 import { choiceFromEnvironment } from '../config/choice.js';
 import { defaultJoinOrder, joinOrderFromEnvironment, type JoinOrder } from '../config/join-order.js';
 import { ConfigurationError, defaultLimits, limitsFromEnvironment, type Limits } from '../config/limits.js';
@@ -59,12 +60,12 @@ export interface LocalSettings {
   readonly turnSecret: string | undefined;
   /**
    * Sources mode: how the handlers deliver to connections: `in-process` calls the emulator;
-   * `management-api` posts through the SDK's management API client over HTTP, as on AWS
+   * `management-api` posts through the functions' management API client over HTTP, as on AWS
    * (the tests that inject faults into that client use it). LOCAL_DELIVERY.
    */
   readonly delivery: LocalDelivery;
-  /** The SDK clients' region and credentials: any do locally, unless the environment has some (AWS_REGION, AWS_ACCESS_KEY_ID). */
-  readonly aws: Required<Pick<AwsClientSettings, 'region'>> & Pick<AwsClientSettings, 'credentials'>;
+  /** The AWS clients' region and credentials: any do locally, unless the environment has some (AWS_REGION, AWS_ACCESS_KEY_ID). */
+  readonly aws: AwsIdentity;
 }
 
 export const functionsModes = ['bundles', 'sources'] as const;
@@ -125,7 +126,7 @@ export function localSettings(env: NodeJS.ProcessEnv): LocalSettings {
     delivery: localDeliveryFromEnvironment(env),
     aws: {
       region: env['AWS_REGION'] || localAwsIdentity.region,
-      ...(env['AWS_ACCESS_KEY_ID'] ? {} : { credentials: localAwsIdentity.credentials }),
+      credentials: env['AWS_ACCESS_KEY_ID'] ? awsIdentityFromEnvironment({ AWS_REGION: 'any', ...env }).credentials : localAwsIdentity.credentials,
     },
   };
 }

@@ -15,7 +15,7 @@ export interface ManagementApiOptions {
   readonly maxMessageBytes: number;
 }
 
-/** The stage prefix is optional: the SDK client sends it, a hand-written URL may not. */
+/** The stage prefix is optional: the functions' client sends it, a hand-written URL may not. */
 const connectionsPath = /^(?:\/[^/]+)?\/@connections\/([^/?]+)$/;
 
 /** The connection a request to `/@connections/{id}` addresses; undefined for any other path. */
@@ -28,7 +28,7 @@ export function addressedConnection(request: IncomingMessage): string | undefine
 /**
  * API Gateway's `@connections` API: `POST` sends to a connection, `GET` describes it,
  * `DELETE` closes it, with API Gateway's status codes and error names (`x-amzn-errortype`),
- * which the SDK client turns into its exceptions (`GoneException`...).
+ * which the functions' client names as the service does (`GoneException`...).
  */
 export class ManagementApi {
   constructor(private readonly options: ManagementApiOptions) {}

@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDb } from '../aws/dynamodb.js';
 import { keyPrefix, tableDefinition } from './table.js';
 
 export interface CallerRateLimitSettings {
@@ -14,7 +14,7 @@ export interface CallerRateLimitSettings {
  */
 export class CallerRateLimit {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDb,
     private readonly tableName: string,
     private readonly settings: CallerRateLimitSettings,
     private readonly now: () => number = Date.now,
@@ -25,16 +25,14 @@ export class CallerRateLimit {
     const { windowSeconds, requests } = this.settings;
     const windowStart = Math.floor(this.now() / 1000 / windowSeconds) * windowSeconds;
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [tableDefinition.partitionKey]: `${keyPrefix.rateWindow}${caller}`, [tableDefinition.sortKey]: `w#${windowStart}` },
-          UpdateExpression: 'ADD #count :one SET #expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'requests', '#expiresAt': tableDefinition.timeToLiveAttribute },
-          ExpressionAttributeValues: { ':one': 1, ':limit': requests, ':expiresAt': windowStart + 2 * windowSeconds },
-        }),
-      );
+      await this.client.update({
+        TableName: this.tableName,
+        Key: { [tableDefinition.partitionKey]: `${keyPrefix.rateWindow}${caller}`, [tableDefinition.sortKey]: `w#${windowStart}` },
+        UpdateExpression: 'ADD #count :one SET #expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'requests', '#expiresAt': tableDefinition.timeToLiveAttribute },
+        ExpressionAttributeValues: { ':one': 1, ':limit': requests, ':expiresAt': windowStart + 2 * windowSeconds },
+      });
       return true;
     } catch (error) {
       if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;

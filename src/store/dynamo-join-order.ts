@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDb } from '../aws/dynamodb.js';
 import type { Limits } from '../config/limits.js';
 import type { JoinOrderStore, Place, RoomView } from '../signaling/ports.js';
 import { ignoringConditionFailure } from './condition-failure.js';
@@ -24,7 +24,7 @@ const placeJoinedPrefix = 'j#';
 const maxForgetPerWrite = 49;
 
 /**
- * The join order on the table, with the document client: the item's attributes are named by
+ * The join order on the table, in expressions of its own: the item's attributes are named by
  * connection id (`p#<connectionId>`: place, `j#<connectionId>`: the membership it belongs
  * to), which ElectroDB's fixed schemas cannot express. A place is written with one
  * UpdateItem that increments the room's counter and stores its value in the same atomic
@@ -32,7 +32,7 @@ const maxForgetPerWrite = 49;
  */
 export class DynamoJoinOrder implements JoinOrderStore {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly dynamoDb: DynamoDb,
     private readonly tableName: string,
     private readonly limits: OrderLimits,
   ) {}
@@ -46,16 +46,14 @@ export class DynamoJoinOrder implements JoinOrderStore {
     const now = nowInSeconds();
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partitionKey },
-          ExpressionAttributeValues: { ':pk': roomKey(topic)[partitionKey] },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
+      const page = await this.dynamoDb.query({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': partitionKey },
+        ExpressionAttributeValues: { ':pk': roomKey(topic)[partitionKey] },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
       for (const item of page.Items ?? []) {
         if (typeof item[timeToLiveAttribute] === 'number' && item[timeToLiveAttribute] <= now) continue;
         if (item[sortKey] === joinOrderSortKey) {
@@ -83,27 +81,25 @@ export class DynamoJoinOrder implements JoinOrderStore {
   async place(topic: string, connectionId: string, joinedAt: number): Promise<void> {
     const expiresAt = expiryOf(Date.now(), this.limits);
     await ignoringConditionFailure(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(topic),
-          UpdateExpression:
-            'SET #next = if_not_exists(#next, :zero) + :one, #place = if_not_exists(#next, :zero) + :one, #joined = :joined, #expires = :expires, #gsiPk = :pk, #gsiSk = :sk',
-          // A membership keeps its place; a newer one of the same connection takes a new one.
-          ConditionExpression: 'attribute_not_exists(#joined) OR #joined < :joined',
-          ExpressionAttributeNames: {
-            '#next': counterAttribute,
-            '#place': placePrefix + connectionId,
-            '#joined': placeJoinedPrefix + connectionId,
-            '#expires': timeToLiveAttribute,
-            // On gsi1 too, though nothing reads it there: DynamoDB Local 3.3's TTL sweep stops
-            // for the whole table at an expiring item that gsi1 leaves out (docs/architecture.md).
-            '#gsiPk': reverseIndex.partitionKey,
-            '#gsiSk': reverseIndex.sortKey,
-          },
-          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':joined': joinedAt, ':expires': expiresAt, ...roomIndexKey(topic) },
-        }),
-      ),
+      this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: roomKey(topic),
+        UpdateExpression:
+          'SET #next = if_not_exists(#next, :zero) + :one, #place = if_not_exists(#next, :zero) + :one, #joined = :joined, #expires = :expires, #gsiPk = :pk, #gsiSk = :sk',
+        // A membership keeps its place; a newer one of the same connection takes a new one.
+        ConditionExpression: 'attribute_not_exists(#joined) OR #joined < :joined',
+        ExpressionAttributeNames: {
+          '#next': counterAttribute,
+          '#place': placePrefix + connectionId,
+          '#joined': placeJoinedPrefix + connectionId,
+          '#expires': timeToLiveAttribute,
+          // On gsi1 too, though nothing reads it there: DynamoDB Local 3.3's TTL sweep stops
+          // for the whole table at an expiring item that gsi1 leaves out (docs/architecture.md).
+          '#gsiPk': reverseIndex.partitionKey,
+          '#gsiSk': reverseIndex.sortKey,
+        },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':joined': joinedAt, ':expires': expiresAt, ...roomIndexKey(topic) },
+      }),
     );
   }
 
@@ -115,16 +111,14 @@ export class DynamoJoinOrder implements JoinOrderStore {
     // A place goes only while it belongs to the membership seen ended: a membership never comes
     // back (a rejoin has a newer joinedAt), so no read of the subscriptions is needed.
     await ignoringConditionFailure(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: roomKey(topic),
-          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
-          ConditionExpression: entries.map((_, n) => `#j${n} = :j${n}`).join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      ),
+      this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: roomKey(topic),
+        UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+        ConditionExpression: entries.map((_, n) => `#j${n} = :j${n}`).join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
     );
   }
 }

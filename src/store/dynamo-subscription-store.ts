@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDb, QueryInput } from '../aws/dynamodb.js';
 import type { Limits } from '../config/limits.js';
 import type { ConnectionRoom, Membership, MembershipChange, NewConnection, Rejoined, RoomMembers, SubscriptionStore } from '../signaling/ports.js';
 import { untilAllProcessed } from './batch-retry.js';
@@ -18,25 +18,25 @@ const batchWriteSize = 25;
 /**
  * The subscription store on one DynamoDB table. No operation scans. Membership changes are
  * conditional updates of the subscription item, ordered by the stamp of their frame
- * (`MembershipWrites`); the rest is one request each, through the document client.
+ * (`MembershipWrites`); the rest is one request each, with plain values in and out (src/aws/dynamodb.ts).
  */
 export class DynamoSubscriptionStore implements SubscriptionStore {
   private readonly writes: MembershipWrites;
 
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly dynamoDb: DynamoDb,
     private readonly tableName: string,
     private readonly limits: StoreLimits,
   ) {
-    this.writes = new MembershipWrites(documents, tableName, limits);
+    this.writes = new MembershipWrites(dynamoDb, tableName, limits);
   }
 
   async putConnection(connection: NewConnection): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: connectionItem(connection, expiryOf(connection.connectedAt, this.limits)) }));
+    await this.dynamoDb.put({ TableName: this.tableName, Item: connectionItem(connection, expiryOf(connection.connectedAt, this.limits)) });
   }
 
   async deleteConnection(connectionId: string): Promise<void> {
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: connectionKey(connectionId) }));
+    await this.dynamoDb.delete({ TableName: this.tableName, Key: connectionKey(connectionId) });
   }
 
   async subscribe(change: MembershipChange, topics: readonly string[]): Promise<Membership[]> {
@@ -51,12 +51,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async removeSubscriptions(connectionId: string, topics: readonly string[]): Promise<void> {
     for (let start = 0; start < topics.length; start += batchWriteSize) {
       await untilAllProcessed(
-        topics.slice(start, start + batchWriteSize).map((topic) => subscriptionKey(topic, connectionId)),
+        topics.slice(start, start + batchWriteSize).map((topic): Record<string, unknown> => subscriptionKey(topic, connectionId)),
         async (pending) => {
-          const { UnprocessedItems } = await this.documents.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending.map((Key) => ({ DeleteRequest: { Key } })) } }),
-          );
-          return (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.DeleteRequest?.Key ? [request.DeleteRequest.Key] : []));
+          const { UnprocessedItems } = await this.dynamoDb.batchWrite({ RequestItems: { [this.tableName]: pending.map((Key) => ({ DeleteRequest: { Key } })) } });
+          return (UnprocessedItems[this.tableName] ?? []).flatMap((request) => ('DeleteRequest' in request ? [request.DeleteRequest.Key] : []));
         },
         this.limits.batchWriteAttempts,
       );
@@ -101,11 +99,11 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   /** Every page of a query of the table. */
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+  private async queryAll(input: Omit<QueryInput, 'TableName'>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.documents.send(new QueryCommand({ ...input, TableName: this.tableName, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const page = await this.dynamoDb.query({ ...input, TableName: this.tableName, ...(start ? { ExclusiveStartKey: start } : {}) });
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);

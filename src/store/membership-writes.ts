@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDb } from '../aws/dynamodb.js';
 import type { Limits } from '../config/limits.js';
 import type { Membership, MembershipChange, Rejoined } from '../signaling/ports.js';
 import { ignoringConditionFailure, isConditionFailure } from './condition-failure.js';
@@ -23,13 +23,13 @@ const correctionAttempts = 3;
 /**
  * The writes of a connection's membership in a room, each a conditional UpdateItem of its
  * subscription item, in the order of the frames' arrival stamps whatever order they run in
- * (docs/architecture.md, "Membership order"). With the document client: the conditions and
+ * (docs/architecture.md, "Membership order"). In expressions of their own: the conditions and
  * the corrections of overtaken changes need expressions ElectroDB does not build; the items
  * carry ElectroDB's identity attributes, so its reads see them.
  */
 export class MembershipWrites {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly dynamoDb: DynamoDb,
     private readonly tableName: string,
     private readonly limits: Pick<Limits, 'maxConnectionSeconds' | 'expiryGraceSeconds'>,
   ) {}
@@ -42,18 +42,16 @@ export class MembershipWrites {
   async subscribe(change: MembershipChange, topic: string): Promise<Membership> {
     const identity = this.identityOf(topic, change);
     try {
-      const { Attributes: before } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET #changedAt = :at, #joinedAt = if_not_exists(#joinedAt, :at), ${identity.assignments}`,
-          ConditionExpression: subscribeApplies,
-          ExpressionAttributeNames: { ...namesOf('changedAt', 'joinedAt'), ...identity.names },
-          ExpressionAttributeValues: { ':at': change.at, ...identity.values },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      const { Attributes: before } = await this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: subscriptionKey(topic, change.connectionId),
+        UpdateExpression: `SET #changedAt = :at, #joinedAt = if_not_exists(#joinedAt, :at), ${identity.assignments}`,
+        ConditionExpression: subscribeApplies,
+        ExpressionAttributeNames: { ...namesOf('changedAt', 'joinedAt'), ...identity.names },
+        ExpressionAttributeValues: { ':at': change.at, ...identity.values },
+        ReturnValues: 'ALL_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       const keptSince = numberAttribute(before, m.joinedAt);
       return { topic, joined: keptSince === undefined, joinedAt: keptSince ?? change.at };
     } catch (error) {
@@ -74,17 +72,15 @@ export class MembershipWrites {
     if (joinedAt === undefined) return { topic, joined: false, joinedAt: undefined };
     if (joinedAt <= change.at || (leftAt !== undefined && leftAt > change.at) || attempts === 0) return { topic, joined: false, joinedAt };
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: 'SET #joinedAt = :at',
-          ConditionExpression: `#joinedAt = :joinedAt AND ${leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt'}`,
-          ExpressionAttributeNames: namesOf('joinedAt', 'leftAt'),
-          ExpressionAttributeValues: { ':at': change.at, ':joinedAt': joinedAt, ...(leftAt === undefined ? {} : { ':leftAt': leftAt }) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: subscriptionKey(topic, change.connectionId),
+        UpdateExpression: 'SET #joinedAt = :at',
+        ConditionExpression: `#joinedAt = :joinedAt AND ${leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt'}`,
+        ExpressionAttributeNames: namesOf('joinedAt', 'leftAt'),
+        ExpressionAttributeValues: { ':at': change.at, ':joinedAt': joinedAt, ...(leftAt === undefined ? {} : { ':leftAt': leftAt }) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return { topic, joined: false, joinedAt: change.at };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -96,17 +92,15 @@ export class MembershipWrites {
   async unsubscribe(change: MembershipChange, topic: string): Promise<Rejoined | undefined> {
     const identity = this.identityOf(topic, change);
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET #changedAt = :at, #leftAt = :at, ${identity.assignments} REMOVE #joinedAt, #peerId, #peerIdAt`,
-          ConditionExpression: unsubscribeApplies,
-          ExpressionAttributeNames: { ...namesOf('changedAt', 'leftAt', 'joinedAt', 'peerId', 'peerIdAt'), ...identity.names },
-          ExpressionAttributeValues: { ':at': change.at, ...identity.values },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: subscriptionKey(topic, change.connectionId),
+        UpdateExpression: `SET #changedAt = :at, #leftAt = :at, ${identity.assignments} REMOVE #joinedAt, #peerId, #peerIdAt`,
+        ConditionExpression: unsubscribeApplies,
+        ExpressionAttributeNames: { ...namesOf('changedAt', 'leftAt', 'joinedAt', 'peerId', 'peerIdAt'), ...identity.names },
+        ExpressionAttributeValues: { ':at': change.at, ...identity.values },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return undefined;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -134,27 +128,25 @@ export class MembershipWrites {
     const peerIdAt = numberAttribute(current, m.peerIdAt);
     const dropPeerId = split && peerIdAt !== undefined && peerIdAt < change.at;
     try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, change.connectionId),
-          UpdateExpression: `SET ${split ? '#joinedAt = :at, ' : ''}#leftAt = :at${dropPeerId ? ' REMOVE #peerId, #peerIdAt' : ''}`,
-          // Only over the membership as read: a change in between is read again.
-          ConditionExpression: [
-            '#joinedAt = :joinedAt',
-            leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt',
-            peerIdAt === undefined ? 'attribute_not_exists(#peerIdAt)' : '#peerIdAt = :peerIdAt',
-          ].join(' AND '),
-          ExpressionAttributeNames: namesOf('joinedAt', 'leftAt', 'peerIdAt', ...(dropPeerId ? (['peerId'] as const) : [])),
-          ExpressionAttributeValues: {
-            ':at': change.at,
-            ':joinedAt': joinedAt,
-            ...(leftAt === undefined ? {} : { ':leftAt': leftAt }),
-            ...(peerIdAt === undefined ? {} : { ':peerIdAt': peerIdAt }),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: subscriptionKey(topic, change.connectionId),
+        UpdateExpression: `SET ${split ? '#joinedAt = :at, ' : ''}#leftAt = :at${dropPeerId ? ' REMOVE #peerId, #peerIdAt' : ''}`,
+        // Only over the membership as read: a change in between is read again.
+        ConditionExpression: [
+          '#joinedAt = :joinedAt',
+          leftAt === undefined ? 'attribute_not_exists(#leftAt)' : '#leftAt = :leftAt',
+          peerIdAt === undefined ? 'attribute_not_exists(#peerIdAt)' : '#peerIdAt = :peerIdAt',
+        ].join(' AND '),
+        ExpressionAttributeNames: namesOf('joinedAt', 'leftAt', 'peerIdAt', ...(dropPeerId ? (['peerId'] as const) : [])),
+        ExpressionAttributeValues: {
+          ':at': change.at,
+          ':joinedAt': joinedAt,
+          ...(leftAt === undefined ? {} : { ':leftAt': leftAt }),
+          ...(peerIdAt === undefined ? {} : { ':peerIdAt': peerIdAt }),
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return split ? { topic, joinedAt: change.at } : undefined;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -164,16 +156,14 @@ export class MembershipWrites {
 
   async recordPeerId(topic: string, connectionId: string, peerId: string, at: number): Promise<void> {
     await ignoringConditionFailure(
-      this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKey(topic, connectionId),
-          UpdateExpression: 'SET #peerId = :peerId, #peerIdAt = :at',
-          ConditionExpression: peerIdApplies,
-          ExpressionAttributeNames: namesOf('peerId', 'peerIdAt', 'joinedAt'),
-          ExpressionAttributeValues: { ':peerId': peerId, ':at': at },
-        }),
-      ),
+      this.dynamoDb.update({
+        TableName: this.tableName,
+        Key: subscriptionKey(topic, connectionId),
+        UpdateExpression: 'SET #peerId = :peerId, #peerIdAt = :at',
+        ConditionExpression: peerIdApplies,
+        ExpressionAttributeNames: namesOf('peerId', 'peerIdAt', 'joinedAt'),
+        ExpressionAttributeValues: { ':peerId': peerId, ':at': at },
+      }),
     );
   }
 

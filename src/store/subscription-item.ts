@@ -41,10 +41,8 @@ export function subscriptionIdentity(topic: string, connectionId: string, expire
   };
 }
 
-/** A number attribute of an item as the document client returns it, or as a raw AttributeValue (error items are not unmarshalled). */
+/** A number attribute of an item (the client returns plain values, the item of a failed condition too). */
 export function numberAttribute(item: Record<string, unknown> | undefined, name: string): number | undefined {
   const value = item?.[name];
-  if (typeof value === 'number') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { N?: unknown }).N === 'string') return Number((value as { N: string }).N);
-  return undefined;
+  return typeof value === 'number' ? value : undefined;
 }

@@ -1,8 +1,9 @@
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDb } from '../aws/dynamodb.js';
 
 export interface CapacityReading {
   readonly requests: number;
-  /** Requests by command, without the SDK's `Command` suffix: `{ Query: 1 }`. */
+  /** Requests by operation: `{ Query: 1 }`. */
   readonly byCommand: Readonly<Record<string, number>>;
   readonly readUnits: number;
   readonly writeUnits: number;
@@ -24,10 +25,11 @@ const readCommands = new Set(['Query', 'Scan', 'GetItem', 'BatchGetItem']);
 let instances = 0;
 
 /**
- * Counts the commands a DynamoDB client sends, by SDK command name, with SDK middleware (one
- * count per `send`, whatever its retries), and optionally the capacity they consumed. Used by
- * the benches and by the tests that assert request counts. Instrumentation only: every request
- * still goes to DynamoDB unchanged otherwise.
+ * Counts the requests a DynamoDB client sends, by operation (one count per request, whatever
+ * its retries), and optionally the capacity they consumed. Used by the benches and by the
+ * tests that assert request counts. Instrumentation only: every request still goes to DynamoDB
+ * unchanged otherwise. The functions' own client is watched through its interceptors; an SDK
+ * client (the disconnect bench's predecessor design) through its middleware.
  */
 export class CommandCounter {
   private counts = new Map<string, number>();
@@ -36,26 +38,38 @@ export class CommandCounter {
   private indexRead = 0;
   private indexWrite = 0;
 
-  constructor(client: DynamoDBClient, options: CommandCounterOptions = {}) {
+  constructor(client: DynamoDb | DynamoDBClient, private readonly options: CommandCounterOptions = {}) {
+    if (client instanceof DynamoDb) {
+      client.intercept({ call: (call, next) => this.observe(call.operation, call.input, () => next(call)) });
+      return;
+    }
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const name = context.commandName ?? 'unknown';
-        if (!options.consumedCapacity) {
-          this.count(name);
-          return next(args);
-        }
-        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
-        const result = await next(args);
-        // Counted with its units once answered, so that a reading never holds a request without them.
-        this.count(name);
-        this.add(shortName(name), (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
-        return result;
+        let result: Awaited<ReturnType<typeof next>> | undefined;
+        await this.observe((context.commandName ?? 'unknown').replace(/Command$/, ''), args.input as Record<string, unknown>, async () => {
+          result = await next(args);
+          return result.output as unknown as Record<string, unknown>;
+        });
+        return result!;
       },
       { step: 'initialize', name: `commandCounter-${++instances}`, priority: 'high' },
     );
   }
 
-  /** Commands sent of one name, as the SDK names it: `get('QueryCommand')`. */
+  private async observe<Answer extends Record<string, unknown>>(operation: string, input: Record<string, unknown>, send: () => Promise<Answer>): Promise<Answer> {
+    if (!this.options.consumedCapacity) {
+      this.count(operation);
+      return send();
+    }
+    input['ReturnConsumedCapacity'] = 'INDEXES';
+    const answer = await send();
+    // Counted with its units once answered, so that a reading never holds a request without them.
+    this.count(operation);
+    this.add(operation, answer['ConsumedCapacity'] as ConsumedCapacity | ConsumedCapacity[] | undefined);
+    return answer;
+  }
+
+  /** Requests sent of one operation: `get('Query')`. */
   get(name: string): number {
     return this.counts.get(name) ?? 0;
   }
@@ -64,7 +78,7 @@ export class CommandCounter {
     return [...this.counts.values()].reduce((sum, count) => sum + count, 0);
   }
 
-  /** Commands sent by SDK name: `{ QueryCommand: 1 }`. */
+  /** Requests by operation: `{ Query: 1 }`. */
   snapshot(): Record<string, number> {
     return Object.fromEntries(this.counts);
   }
@@ -73,7 +87,7 @@ export class CommandCounter {
   reading(): CapacityReading {
     return {
       requests: this.total(),
-      byCommand: Object.fromEntries([...this.counts].map(([name, count]) => [shortName(name), count])),
+      byCommand: Object.fromEntries(this.counts),
       readUnits: this.read,
       writeUnits: this.write,
       indexReadUnits: this.indexRead,
@@ -104,8 +118,4 @@ export class CommandCounter {
       }
     }
   }
-}
-
-function shortName(commandName: string): string {
-  return commandName.replace(/Command$/, '');
 }

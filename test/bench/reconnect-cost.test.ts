@@ -41,15 +41,15 @@ describe('the cost of one reconnect, as the capacity model has it', () => {
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ onInvoked: (fn) => counting && invocations.push(fn) });
-    runtime.dependencies.dynamoDb.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as Record<string, unknown>;
+    runtime.dependencies.dynamoDb.intercept({
+      call: async (call, next) => {
+        const { input } = call;
         const inRoom = partitionKeysOf(input).includes(`t#${room}`);
         if (inRoom) input['ReturnConsumedCapacity'] = 'INDEXES';
-        const result = await next(args);
+        const answer = await next(call);
         if (inRoom && counting) {
-          const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-          const read = /^(Query|GetItem|BatchGetItem)Command$/.test(context.commandName ?? '');
+          const consumed = answer['ConsumedCapacity'] as ConsumedCapacity | ConsumedCapacity[] | undefined;
+          const read = call.operation === 'Query';
           for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
             // The table's own units: the room's partition (an index's are another partition's).
             const units = entry.Table?.CapacityUnits ?? entry.CapacityUnits ?? 0;
@@ -57,10 +57,9 @@ describe('the cost of one reconnect, as the capacity model has it', () => {
             else roomUnits.write += units;
           }
         }
-        return result;
+        return answer;
       },
-      { step: 'initialize', name: 'roomPartitionUnits', priority: 'high' },
-    );
+    });
   });
   afterAll(() => runtime?.stop());
 

@@ -147,7 +147,7 @@ function failOneInSeven(): void {
     const n = (counters.get(call.command) ?? 0) + 1;
     counters.set(call.command, n);
     if (n % 7 === 0) return 'fail';
-    if (call.command === 'BatchWriteItemCommand' && n % 5 === 0) return 'unprocessed';
+    if (call.command === 'BatchWriteItem' && n % 5 === 0) return 'unprocessed';
     return 'transient';
   };
 }
@@ -194,7 +194,7 @@ describe('DynamoDB throttling and server errors', () => {
   it('connects: a connection write that fails refuses the handshake and stores nothing', async () => {
     let puts = 0;
     dynamo.transientRate = 0.2;
-    dynamo.decide = (call) => (call.command === 'PutItemCommand' && ++puts % 2 === 0 ? 'fail' : 'transient');
+    dynamo.decide = (call) => (call.command === 'PutItem' && ++puts % 2 === 0 ? 'fail' : 'transient');
     const connects = await Promise.allSettled(
       Array.from({ length: 6 }, async () => {
         const client = await TestClient.connect(runtime.url);
@@ -286,7 +286,7 @@ describe('DynamoDB throttling and server errors', () => {
     dynamo.transientRate = 0.2;
     dynamo.decide = (call) => {
       const peer = connectionOf(call, peers);
-      if (call.command === 'DeleteItemCommand' || !peer || doomedOnce.has(peer)) return 'transient';
+      if (call.command === 'DeleteItem' || !peer || doomedOnce.has(peer)) return 'transient';
       if (++cleanupRequests % 3 !== 0) return 'transient';
       doomedOnce.add(peer);
       return 'fail';
@@ -301,7 +301,7 @@ describe('DynamoDB throttling and server errors', () => {
     expect(cleanupFailures.length, 'cleanup requests failed during the teardown').toBeGreaterThan(0);
     for (const failure of cleanupFailures) {
       const peer = connectionOf(failure, peers)!;
-      const queries = teardown.filter((call) => call.command === 'QueryCommand' && connectionOf(call, peers) === peer).length;
+      const queries = teardown.filter((call) => call.command === 'Query' && connectionOf(call, peers) === peer).length;
       expect(queries, `${peer.name}: its record handled again after ${failure.command} failed`).toBeGreaterThanOrEqual(2);
     }
     // $disconnect's delete met transient faults only here (test/e2e/lifecycle-ttl.test.ts lets it fail outright).
@@ -428,10 +428,10 @@ describe('the cleanup failing in the middle of a batch', () => {
       }
       // The third and sixth records fail at their Query, the eighth at its batch delete: once each.
       dynamo.reset();
-      const failOnce = new Map<Peer, 'QueryCommand' | 'BatchWriteItemCommand'>([
-        [peers[2]!, 'QueryCommand'],
-        [peers[5]!, 'QueryCommand'],
-        [peers[7]!, 'BatchWriteItemCommand'],
+      const failOnce = new Map<Peer, 'Query' | 'BatchWriteItem'>([
+        [peers[2]!, 'Query'],
+        [peers[5]!, 'Query'],
+        [peers[7]!, 'BatchWriteItem'],
       ]);
       dynamo.decide = (call) => {
         const peer = connectionOf(call, peers);
@@ -443,7 +443,7 @@ describe('the cleanup failing in the middle of a batch', () => {
       runtime.poller.start();
     }
     await drainToEmpty('after the cleanup failures');
-    const queries = peers.map((peer) => dynamo.calls.filter((call) => call.command === 'QueryCommand' && connectionOf(call, peers) === peer).length);
+    const queries = peers.map((peer) => dynamo.calls.filter((call) => call.command === 'Query' && connectionOf(call, peers) === peer).length);
     const failed = dynamo.calls.filter((call) => call.decision === 'fail').length;
     dynamo.reset();
 

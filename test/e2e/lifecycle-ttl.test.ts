@@ -77,7 +77,7 @@ describe('a $disconnect whose delete fails outright', () => {
     client.send({ type: 'subscribe', topics: ['failed-delete-a', 'failed-delete-b'] });
     await eventually(async () => (await connectionItems(runtime)).length === 3, 5_000, 'connection and 2 subscriptions written');
 
-    dynamo.decide = (call) => (call.command === 'DeleteItemCommand' ? 'fail' : 'none');
+    dynamo.decide = (call) => (call.command === 'DeleteItem' ? 'fail' : 'none');
     await client.close();
     await eventually(() => counted.sum('HandlerErrors', mark) === 1, 10_000, "the failed $disconnect's error counted");
     dynamo.reset();

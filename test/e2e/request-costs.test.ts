@@ -52,11 +52,11 @@ describe('DynamoDB requests', () => {
     await Promise.all(clients.map((client) => client.close()));
     await eventually(onlyOrdersLeft, 60_000, 'no connection or subscription left');
 
-    expect(counter.get('QueryCommand')).toBeGreaterThan(40);
+    expect(counter.get('Query')).toBeGreaterThan(40);
     // One conditional update per subscription and place; the cleanup deletes 30 per connection in 2 batches.
-    expect(counter.get('UpdateItemCommand')).toBeGreaterThan(600);
-    expect(counter.get('BatchWriteItemCommand')).toBeGreaterThanOrEqual(40);
-    expect(counter.get('ScanCommand')).toBe(0);
+    expect(counter.get('UpdateItem')).toBeGreaterThan(600);
+    expect(counter.get('BatchWriteItem')).toBeGreaterThanOrEqual(40);
+    expect(counter.get('Scan')).toBe(0);
   }, 120_000);
 
   it('costs one Query per publish, one Query, one update and one place per subscribe, and one delete plus one Query and one batch per 25 subscriptions per disconnect', async () => {
@@ -74,11 +74,11 @@ describe('DynamoDB requests', () => {
     await Promise.all(receivers.map((receiver) => receiver.next()));
     // One strongly consistent Query reads the subscribers, their peer ids and the room's join
     // order together; the first publish signed `x` on this subscription records the peer id.
-    expect(counter.snapshot()).toEqual({ QueryCommand: 1, UpdateItemCommand: 1 });
+    expect(counter.snapshot()).toEqual({ Query: 1, UpdateItem: 1 });
     counter.reset();
     receivers[0]!.send({ type: 'publish', topic: 'fan-out', data: { type: 'signal', from: 'x', to: 'y' } });
     await Promise.all(receivers.map((receiver) => receiver.next()));
-    expect(counter.snapshot()).toEqual({ QueryCommand: 1 });
+    expect(counter.snapshot()).toEqual({ Query: 1 });
 
     // A newcomer joins as y-webrtc does: subscribe (limit Query on gsi1, the conditional update
     // of its subscription, its place), then announce (one Query: it has its place already,
@@ -91,9 +91,9 @@ describe('DynamoDB requests', () => {
     newcomer.send({ type: 'subscribe', topics: ['fan-out'] });
     newcomer.send({ type: 'publish', topic: 'fan-out', data: { type: 'announce', from: 'newcomer' } });
     await Promise.all([newcomer, ...receivers].map((client) => client.next()));
-    expect(counter.get('QueryCommand')).toBe(2);
-    expect(counter.get('UpdateItemCommand')).toBeOneOf([3, 4]);
-    expect(counter.total()).toBe(2 + counter.get('UpdateItemCommand'));
+    expect(counter.get('Query')).toBe(2);
+    expect(counter.get('UpdateItem')).toBeOneOf([3, 4]);
+    expect(counter.total()).toBe(2 + counter.get('UpdateItem'));
 
     const { client: leaving, connectionId } = await connectWithId(runtime);
     const topics = Array.from({ length: 10 }, (_, n) => `leaving-${n}`);
@@ -108,7 +108,7 @@ describe('DynamoDB requests', () => {
     const cleanupMs = performance.now() - closedAt;
     await runtime.poller.drained();
     // 10 subscriptions: one batch of up to 25. The places stay for the next announce or TTL.
-    expect(counter.snapshot()).toEqual({ DeleteItemCommand: 1, QueryCommand: 1, BatchWriteItemCommand: 1 });
+    expect(counter.snapshot()).toEqual({ DeleteItem: 1, Query: 1, BatchWriteItem: 1 });
     console.log(
       `figures: publish to 10 receivers = 1 Query; join (subscribe + announce) = 2 Query + 3 UpdateItem; ` +
         `disconnect with 10 subscriptions = 1 DeleteItem + 1 Query + 1 BatchWriteItem; disconnect to last subscription deleted: ${cleanupMs.toFixed(0)} ms`,

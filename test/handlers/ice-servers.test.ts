@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionAuthorizer } from '../../src/auth/connection-authorizer.js';
 import { iceServersHandler, type HttpRequest } from '../../src/handlers/ice-servers.js';
@@ -26,13 +25,14 @@ describe('ICE servers endpoint', () => {
   afterAll(async () => {
     await table.client.send(new DeleteTableCommand({ TableName: table.tableName }));
     table.client.destroy();
+    table.dynamoDb.destroy();
   });
 
   function handler(options: { auth?: boolean; requests?: number } = {}) {
     return iceServersHandler({
       authorizer: options.auth === false ? undefined : new ConnectionAuthorizer({ secret: testSecret, issuer: testIssuer, audience: testAudience, roomsClaim: 'rooms' }),
       source: sharedSecretSource({ turnUrls: ['turn:turn.example.com:3478?transport=udp'], stunUrls: ['stun:turn.example.com:3478'], secret: async () => turnSecret, ttlSeconds: 600, now: () => now }),
-      rateLimit: new CallerRateLimit(DynamoDBDocumentClient.from(table.client), table.tableName, { requests: options.requests ?? 30, windowSeconds: 60 }),
+      rateLimit: new CallerRateLimit(table.dynamoDb, table.tableName, { requests: options.requests ?? 30, windowSeconds: 60 }),
       retryAfterSeconds: 60,
     });
   }

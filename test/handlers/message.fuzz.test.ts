@@ -240,45 +240,45 @@ function fuzzSuite(signalDelivery: SignalDelivery): void {
         if (parsed.topics.some((topic) => !allows(peer.rooms, topic))) return { reasons: ['forbidden-topic'], commands: {} };
         if (parsed.topics.length === 0) return { reasons: [], commands: {} };
         if (new Set([...topicsOf(peer.connectionId), ...parsed.topics]).size > limits.maxTopicsPerConnection) {
-          return { reasons: ['too-many-subscriptions'], commands: { QueryCommand: 1 } };
+          return { reasons: ['too-many-subscriptions'], commands: { Query: 1 } };
         }
         // The limit (gsi1), one conditional update per room of the frame (a room repeated in it: once more, changing nothing), one place per room joined.
         const joined = parsed.topics.filter((topic) => subscribeTo(topic, peer.connectionId, at));
-        return { reasons: [], commands: { QueryCommand: 1, UpdateItemCommand: parsed.topics.length + joined.length } };
+        return { reasons: [], commands: { Query: 1, UpdateItem: parsed.topics.length + joined.length } };
       }
       case 'unsubscribe': {
         // A marker per room, whether the connection was in it or not; the place stays for the next publish to forget.
         const updates = parsed.topics.reduce((sum, topic) => sum + unsubscribeFrom(topic, peer.connectionId, at), 0);
-        return { reasons: [], commands: updates > 0 ? { UpdateItemCommand: updates } : {} };
+        return { reasons: [], commands: updates > 0 ? { UpdateItem: updates } : {} };
       }
       case 'publish': {
         const { topic } = parsed;
         if (!allows(peer.rooms, topic)) return { reasons: ['forbidden-topic'], commands: {} };
         const message = { ...parsed.value, type: 'publish', topic } as PublishMessage;
         const announce = isAnnounce(message);
-        const commands: Record<string, number> = { QueryCommand: 1 };
+        const commands: Record<string, number> = { Query: 1 };
         const add = (command: string, n = 1) => (commands[command] = (commands[command] ?? 0) + n);
         const before = membershipOf(topic, peer.connectionId);
         if (announce && before?.joinedAt === undefined) {
           // Publish implies subscribe for an announce: the limit check, the subscription and its
           // place, and the room read again.
           if (new Set([...topicsOf(peer.connectionId), topic]).size > limits.maxTopicsPerConnection) {
-            return { reasons: ['too-many-subscriptions'], commands: { QueryCommand: 2 } };
+            return { reasons: ['too-many-subscriptions'], commands: { Query: 2 } };
           }
           subscribeTo(topic, peer.connectionId, at);
-          add('QueryCommand', 2);
-          add('UpdateItemCommand', 2);
+          add('Query', 2);
+          add('UpdateItem', 2);
         } else if (announce && before && before.changedAt < at) {
           // In the room already: the subscribe it implies is written (no limit to check, nothing to read again).
           subscribeTo(topic, peer.connectionId, at);
-          add('UpdateItemCommand');
+          add('UpdateItem');
         }
         const membership = membershipOf(topic, peer.connectionId);
         const signer = stringField(parsed.value['data'], 'from');
         if (signalDelivery === 'peer' && signer !== undefined && membership?.joinedAt !== undefined && membership.joinedAt <= at && membership.peerId !== signer) {
           membership.peerId = signer;
           membership.peerIdAt = at;
-          add('UpdateItemCommand');
+          add('UpdateItem');
         }
         const subscribers = subscribersOf(topic);
         const own = placeOf(topic, peer.connectionId);
@@ -298,7 +298,7 @@ function fuzzSuite(signalDelivery: SignalDelivery): void {
         const leftovers = announce ? [...placesIn(topic).keys()].filter((id) => placeOf(topic, id) === undefined) : [];
         if (leftovers.length > 0) {
           for (const id of leftovers) placesIn(topic).delete(id);
-          add('UpdateItemCommand');
+          add('UpdateItem');
         }
         return { reasons: [], commands };
       }
@@ -485,7 +485,7 @@ function fuzzSuite(signalDelivery: SignalDelivery): void {
       expect(sender.client.closed).toBe(false);
       await checkDeliveries();
       // The barrier is one publish more: one Query.
-      expectedCommands.set('QueryCommand', (expectedCommands.get('QueryCommand') ?? 0) + 1);
+      expectedCommands.set('Query', (expectedCommands.get('Query') ?? 0) + 1);
       expect(counter.snapshot()).toEqual(Object.fromEntries(expectedCommands));
       await checkTable();
       const shared = stamps.length - new Set(stamps).size;

@@ -110,13 +110,12 @@ describe('the IAM grants match the calls of the code', () => {
       aws: { dynamoDbEndpoint: inject('dynamodbEndpoint'), ...localClientIdentity },
       connectionsEndpoint: `http://127.0.0.1:${(management.address() as AddressInfo).port}`,
     });
-    dependencies.dynamoDb.middlewareStack.add(
-      (next, context) => async (args) => {
-        record(context.commandName ?? 'unknown', args.input as CallInput);
-        return next(args);
+    dependencies.dynamoDb.intercept({
+      call: (call, next) => {
+        record(call.operation, call.input as CallInput);
+        return next(call);
       },
-      { step: 'initialize', name: 'recordCalls' },
-    );
+    });
   });
 
   afterAll(() => new Promise<void>((resolve) => management.close(() => resolve())));

@@ -1,4 +1,4 @@
-import { GetItemCommand, PutItemCommand, type BatchWriteItemCommandInput, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../src/config/limits.js';
 import type { MembershipChange } from '../../src/signaling/ports.js';
@@ -11,7 +11,7 @@ let table: TestTable;
 let counter: CommandCounter;
 beforeAll(async () => {
   table = await createTestTable();
-  counter = new CommandCounter(table.client);
+  counter = new CommandCounter(table.dynamoDb);
 });
 
 const connectedAt = Date.now();
@@ -127,15 +127,15 @@ describe('DynamoSubscriptionStore', () => {
     const topics = Array.from({ length: 60 }, (_, n) => `batch-${n}`);
     counter.reset();
     await table.store.subscribe(at('many', 10), topics);
-    expect(counter.snapshot()).toEqual({ UpdateItemCommand: 60 });
+    expect(counter.snapshot()).toEqual({ UpdateItem: 60 });
     expect((await topicsOf('many')).length).toBe(60);
     counter.reset();
     await table.store.unsubscribe(at('many', 20), topics);
-    expect(counter.snapshot()).toEqual({ UpdateItemCommand: 60 });
+    expect(counter.snapshot()).toEqual({ UpdateItem: 60 });
     expect(await topicsOf('many')).toEqual([]);
     counter.reset();
     await table.store.removeSubscriptions('many', topics);
-    expect(counter.snapshot()).toEqual({ BatchWriteItemCommand: 3 });
+    expect(counter.snapshot()).toEqual({ BatchWriteItem: 3 });
     expect(await table.store.roomsOf('many')).toEqual([]);
   });
 
@@ -161,21 +161,19 @@ describe('DynamoSubscriptionStore', () => {
   it('reads every page of a topic', async () => {
     const ids = Array.from({ length: 12 }, (_, n) => `paged-${n}`);
     for (const id of ids) await table.store.subscribe(at(id, 1), ['paged']);
-    // Force pages of 5 at the SDK boundary, as 1 MB pages would on a large topic.
-    table.client.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as QueryCommandInput;
-        if (input.KeyConditionExpression) input.Limit = 5;
-        return next(args);
+    // Force pages of 5 at the client boundary, as 1 MB pages would on a large topic.
+    const removeSmallPages = table.dynamoDb.intercept({
+      call: (call, next) => {
+        if (call.operation === 'Query') call.input['Limit'] = 5;
+        return next(call);
       },
-      { step: 'initialize', name: 'smallPages' },
-    );
+    });
     counter.reset();
     try {
       expect(await subscribers('paged')).toEqual(ids.sort());
-      expect(counter.get('QueryCommand')).toBeGreaterThanOrEqual(3);
+      expect(counter.get('Query')).toBeGreaterThanOrEqual(3);
     } finally {
-      table.client.middlewareStack.remove('smallPages');
+      removeSmallPages();
     }
   });
 
@@ -183,17 +181,15 @@ describe('DynamoSubscriptionStore', () => {
     await table.store.subscribe(at('throttled', 1), ['u1', 'u2']);
     await table.store.subscribe(at('hopeless', 1), ['u3']);
     let throttleNext = 2;
-    // Throttling cannot be caused on DynamoDB Local: answer at the SDK boundary instead,
+    // Throttling cannot be caused on DynamoDB Local: answer at the client boundary instead,
     // as DynamoDB does under load: nothing written, every item handed back unprocessed.
-    table.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'BatchWriteItemCommand' || throttleNext <= 0) return next(args);
+    const removeUnprocessed = table.dynamoDb.intercept({
+      call: async (call, next) => {
+        if (call.operation !== 'BatchWriteItem' || throttleNext <= 0) return next(call);
         throttleNext--;
-        const input = args.input as BatchWriteItemCommandInput;
-        return { output: { UnprocessedItems: input.RequestItems, $metadata: {} }, response: {} };
+        return { UnprocessedItems: call.input['RequestItems'] };
       },
-      { step: 'initialize', name: 'unprocessed' },
-    );
+    });
     try {
       await table.store.removeSubscriptions('throttled', ['u1', 'u2']);
       expect(throttleNext).toBe(0);
@@ -202,7 +198,7 @@ describe('DynamoSubscriptionStore', () => {
       throttleNext = 1_000;
       await expect(table.store.removeSubscriptions('hopeless', ['u3'])).rejects.toBeInstanceOf(UnprocessedItemsError);
     } finally {
-      table.client.middlewareStack.remove('unprocessed');
+      removeUnprocessed();
     }
   });
 

@@ -1,42 +1,34 @@
-import {
-  GoneException,
-  LimitExceededException,
-  type ApiGatewayManagementApiClient,
-} from '@aws-sdk/client-apigatewaymanagementapi';
-import {
-  InternalServerError,
-  ProvisionedThroughputExceededException,
-  ThrottlingException,
-  type BatchWriteItemCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { AwsNetworkError, AwsServiceError } from '../../src/aws/aws-error.js';
+import type { DynamoDb } from '../../src/aws/dynamodb.js';
+import type { ManagementApi } from '../../src/aws/management-api.js';
 
 /**
- * Faults injected at the SDK boundary with middleware, as DynamoDB and API Gateway produce
- * them: nothing behind the SDK client changes, and the SDK's own retries see the errors.
+ * Faults injected at the AWS client boundary, through the functions' own clients'
+ * interceptors, as DynamoDB and API Gateway produce them: nothing behind the client changes,
+ * and the client's own retries see the errors.
  */
 
 /** One logical DynamoDB request, as the faults see it at its first attempt. */
 export interface DynamoCall {
-  /** `QueryCommand`, `BatchWriteItemCommand`, ... */
+  /** `Query`, `BatchWriteItem`, ... */
   readonly command: string;
-  /** The request as the product built it, in JSON: enough to tell what it is about. */
+  /** The request as the product built it, in DynamoDB's JSON: enough to tell what it is about. */
   readonly input: string;
 }
 
 export type DynamoFaultDecision =
-  /** Every attempt fails: the SDK gives up and the error reaches the product's code. */
+  /** Every attempt fails: the client gives up and the error reaches the product's code. */
   | 'fail'
   /** A BatchWriteItem writes nothing and hands every item back unprocessed, as when throttled. */
   | 'unprocessed'
-  /** Attempts may fail at random, never the last one: the SDK's retries absorb them. */
+  /** Attempts may fail at random, never the last one: the client's retries absorb them. */
   | 'transient'
   | 'none';
 
 export interface DynamoFaultStats {
-  /** Logical requests (a request the SDK retries counts once). */
+  /** Logical requests (a request the client retries counts once). */
   calls: number;
-  /** Attempts that reached the fault middleware, retries included. */
+  /** Attempts that reached the fault interceptor, retries included. */
   attempts: number;
   /** Errors thrown at attempts. */
   errors: number;
@@ -45,29 +37,24 @@ export interface DynamoFaultStats {
   byError: Record<string, number>;
 }
 
-const faultState = Symbol('faultState');
-/** What one retry of a 500 costs the SDK's retry quota (a throttling error costs 5). */
-const maxRetryCost = 10;
-
 /**
- * The errors in turn: DynamoDB's two throttling errors (the SDK waits longer before retrying
+ * The errors in turn: DynamoDB's two throttling errors (the client waits longer before retrying
  * those, 500 ms base) and, twice as often, a 500.
  */
 function dynamoError(n: number): Error {
-  const metadata = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
   switch (n % 6) {
     case 1:
-      return new ThrottlingException({ message: 'Rate of requests exceeds the allowed throughput (injected)', ...metadata(400) });
+      return new AwsServiceError('ThrottlingException', 'Rate of requests exceeds the allowed throughput (injected)', 400);
     case 4:
-      return new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput was exceeded (injected)', ...metadata(400) });
+      return new AwsServiceError('ProvisionedThroughputExceededException', 'The level of configured provisioned throughput was exceeded (injected)', 400);
     default:
-      return new InternalServerError({ message: 'Internal server error (injected)', ...metadata(500) });
+      return new AwsServiceError('InternalServerError', 'Internal server error (injected)', 500);
   }
 }
 
 /**
- * Faults on a DynamoDB client: a decision per logical request at the `initialize` step, and the
- * errors thrown at each attempt inside the SDK's retry middleware (`finalizeRequest`, low).
+ * Faults on a DynamoDB client: a decision per logical request, and the errors thrown at each
+ * attempt inside the client's retries.
  */
 export class DynamoFaults {
   decide: (call: DynamoCall) => DynamoFaultDecision = () => 'none';
@@ -76,61 +63,38 @@ export class DynamoFaults {
   readonly stats: DynamoFaultStats = { calls: 0, attempts: 0, errors: 0, failedCalls: 0, unprocessedCalls: 0, byError: {} };
   /** Every logical request, in order: what the product asked of DynamoDB. */
   readonly calls: (DynamoCall & { decision: DynamoFaultDecision })[] = [];
-  private readonly names: string[] = [];
+  private readonly removal: () => void;
 
-  /**
-   * `sdkAttempts`: the client's `maxAttempts`, a transient fault never fails the last one.
-   * `retryCapacity`: what is left of the SDK's retry quota; a transient fault is only injected
-   * while the SDK can well afford its retries (concurrent requests draw on the quota too), so
-   * that it stays transient.
-   */
-  private constructor(
-    private readonly client: DynamoDBClient,
-    private readonly sdkAttempts: number,
-    private readonly retryCapacity: () => number,
-  ) {
-    const decideName = `fault-decide-${Math.random()}`;
-    const attemptName = `fault-attempt-${Math.random()}`;
-    this.names.push(decideName, attemptName);
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const call = { command: context.commandName ?? 'unknown', input: JSON.stringify(args.input) };
+  private constructor(client: DynamoDb) {
+    const decisions = new WeakMap<object, DynamoFaultDecision>();
+    this.removal = client.intercept({
+      call: async (request, next) => {
+        const call = { command: request.operation, input: JSON.stringify(request.input) };
         const decision = this.decide(call);
         this.calls.push({ ...call, decision });
         this.stats.calls++;
-        (context as Record<symbol, unknown>)[faultState] = { decision, attempt: 0 };
+        decisions.set(request, decision);
         if (decision === 'fail') this.stats.failedCalls++;
-        if (decision === 'unprocessed' && call.command === 'BatchWriteItemCommand') {
+        if (decision === 'unprocessed' && call.command === 'BatchWriteItem') {
           this.stats.unprocessedCalls++;
-          const input = args.input as BatchWriteItemCommandInput;
-          return { output: { UnprocessedItems: input.RequestItems, $metadata: {} }, response: {} } as never;
+          return { UnprocessedItems: request.input['RequestItems'] };
         }
-        return next(args);
+        return next(request);
       },
-      { step: 'initialize', name: decideName, priority: 'high' },
-    );
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const state = (context as Record<symbol, { decision: DynamoFaultDecision; attempt: number } | undefined>)[faultState];
-        if (state) {
-          state.attempt++;
+      attempt: async (request, attempt, next) => {
+        const decision = decisions.get(request);
+        if (decision !== undefined) {
           this.stats.attempts++;
-          const fails =
-            state.decision === 'fail' ||
-            (state.decision === 'transient' &&
-              state.attempt < this.sdkAttempts &&
-              this.retryCapacity() >= 10 * maxRetryCost &&
-              Math.random() < this.transientRate);
+          const fails = decision === 'fail' || (decision === 'transient' && attempt < client.maxAttempts && Math.random() < this.transientRate);
           if (fails) {
             const error = dynamoError(this.stats.errors++);
             this.stats.byError[error.name] = (this.stats.byError[error.name] ?? 0) + 1;
             throw error;
           }
         }
-        return next(args);
+        return next();
       },
-      { step: 'finalizeRequest', name: attemptName, priority: 'low' },
-    );
+    });
   }
 
   summary(): string {
@@ -138,10 +102,8 @@ export class DynamoFaults {
     return `${calls} requests, ${attempts} attempts, ${errors} errors injected (${Object.entries(byError).map(([name, n]) => `${name} ${n}`).join(', ')}), ${failedCalls} requests failed on every attempt, ${unprocessedCalls} batches handed back unprocessed`;
   }
 
-  static async on(client: DynamoDBClient): Promise<DynamoFaults> {
-    const strategy = (await client.config.retryStrategy()) as { getCapacity?: () => number };
-    const capacity = strategy.getCapacity ? () => strategy.getCapacity!() : () => Number.POSITIVE_INFINITY;
-    return new DynamoFaults(client, await client.config.maxAttempts(), capacity);
+  static async on(client: DynamoDb): Promise<DynamoFaults> {
+    return new DynamoFaults(client);
   }
 
   reset(): void {
@@ -151,7 +113,7 @@ export class DynamoFaults {
   }
 
   remove(): void {
-    for (const name of this.names) this.client.middlewareStack.remove(name);
+    this.removal();
   }
 }
 
@@ -165,51 +127,53 @@ export interface SendAttempt {
 
 /**
  * `reset`: the connection drops under the request, as when a pooled keep-alive socket is closed
- * by the other end; the SDK's HTTP handler reports that as `TimeoutError` with code ECONNRESET.
+ * by the other end (ECONNRESET).
  */
 export type SendFaultDecision = 'gone' | 'throttled' | 'reset' | 'none';
 
 /**
  * Faults on the management API client the handlers post through: `GoneException` (410) and
- * `LimitExceededException` (429), decided per attempt. Attempts of one send share its input
- * object, which is how they are told apart from other sends.
+ * `LimitExceededException` (429), decided per attempt. A send's attempts are told apart from
+ * other sends by connection and data.
  */
 export class SendFaults {
   decide: (attempt: SendAttempt) => SendFaultDecision = () => 'none';
   readonly injected: (SendAttempt & { decision: SendFaultDecision })[] = [];
-  private readonly attempts = new WeakMap<object, number>();
-  private readonly name = `send-faults-${Math.random()}`;
+  private readonly attempts = new Map<string, number>();
+  private readonly removal: () => void;
 
-  constructor(private readonly client: ApiGatewayManagementApiClient) {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const input = args.input as { ConnectionId: string; Data: string | Uint8Array };
-        const attempt = (this.attempts.get(input) ?? 0) + 1;
-        this.attempts.set(input, attempt);
-        const data = typeof input.Data === 'string' ? input.Data : Buffer.from(input.Data).toString('utf8');
-        const sent = { connectionId: input.ConnectionId, data, attempt };
-        const decision = this.decide(sent);
-        if (decision === 'none') return next(args);
-        this.injected.push({ ...sent, decision });
-        switch (decision) {
-          case 'gone':
-            throw new GoneException({ message: 'the connection is gone (injected)', $metadata: { httpStatusCode: 410 } });
-          case 'throttled':
-            throw new LimitExceededException({ message: 'Limit exceeded (injected)', $metadata: { httpStatusCode: 429 } });
-          case 'reset':
-            throw Object.assign(new Error('socket hang up (injected)'), { name: 'TimeoutError', code: 'ECONNRESET' });
-        }
-      },
-      { step: 'initialize', name: this.name },
-    );
+  constructor(client: ManagementApi) {
+    this.removal = client.intercept(async (post, next) => {
+      // A send's attempts post the same data to the same connection, one after the other.
+      const key = `${post.connectionId}\n${post.data}`;
+      const attempt = (this.attempts.get(key) ?? 0) + 1;
+      this.attempts.set(key, attempt);
+      const sent = { connectionId: post.connectionId, data: post.data, attempt };
+      const decision = this.decide(sent);
+      if (decision === 'none') {
+        this.attempts.delete(key);
+        return next();
+      }
+      this.injected.push({ ...sent, decision });
+      if (decision !== 'throttled' && decision !== 'reset') this.attempts.delete(key);
+      switch (decision) {
+        case 'gone':
+          throw new AwsServiceError('GoneException', 'the connection is gone (injected)', 410);
+        case 'throttled':
+          throw new AwsServiceError('LimitExceededException', 'Limit exceeded (injected)', 429);
+        case 'reset':
+          throw new AwsNetworkError('ECONNRESET', Object.assign(new Error('socket hang up (injected)'), { code: 'ECONNRESET' }));
+      }
+    });
   }
 
   reset(): void {
     this.decide = () => 'none';
     this.injected.length = 0;
+    this.attempts.clear();
   }
 
   remove(): void {
-    this.client.middlewareStack.remove(this.name);
+    this.removal();
   }
 }

@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDb } from '../../src/aws/dynamodb.js';
 import { defaultLimits, type Limits } from '../../src/config/limits.js';
 import { ensureTable } from '../../src/local/create-table.js';
 import { DynamoJoinOrder } from '../../src/store/dynamo-join-order.js';
 import { DynamoSubscriptionStore } from '../../src/store/dynamo-subscription-store.js';
+import { inject } from 'vitest';
+import { localAwsIdentity } from '../../src/config/aws-clients.js';
 import { localDynamoDbConfig } from './dynamodb.js';
 
 export interface TestTable {
+  /** An SDK client, to make the table and to read it as a bystander. */
   readonly client: DynamoDBClient;
+  /** The functions' own client, which the stores use. */
+  readonly dynamoDb: DynamoDb;
   readonly tableName: string;
   readonly streamArn: string;
   readonly store: DynamoSubscriptionStore;
@@ -20,12 +25,13 @@ export async function createTestTable(limits: Limits = defaultLimits): Promise<T
   const client = new DynamoDBClient(localDynamoDbConfig());
   const tableName = `test-${randomUUID()}`;
   const streamArn = await ensureTable(client, tableName);
-  const documents = DynamoDBDocumentClient.from(client);
+  const dynamoDb = new DynamoDb({ endpoint: inject('dynamodbEndpoint'), ...localAwsIdentity });
   return {
     client,
+    dynamoDb,
     tableName,
     streamArn,
-    store: new DynamoSubscriptionStore(documents, tableName, limits),
-    joinOrder: new DynamoJoinOrder(documents, tableName, limits),
+    store: new DynamoSubscriptionStore(dynamoDb, tableName, limits),
+    joinOrder: new DynamoJoinOrder(dynamoDb, tableName, limits),
   };
 }

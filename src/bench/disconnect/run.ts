@@ -9,6 +9,7 @@ import { cleanUpConnection } from '../../signaling/clean-up-connection.js';
 import { DynamoSubscriptionStore } from '../../store/dynamo-subscription-store.js';
 import { createSignalingService, type SignalingService } from '../../store/entities.js';
 import { expiryOf } from '../../store/expiry.js';
+import { DynamoDb } from '../../aws/dynamodb.js';
 import { CommandCounter, type CapacityReading } from '../../tools/command-counter.js';
 import { mean } from '../../tools/stats.js';
 import { PredecessorStore } from './predecessor-store.js';
@@ -74,12 +75,14 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
   const suffix = randomUUID().slice(0, 8);
   const ourTable = `bench-ours-${suffix}`;
   await ensureTable(client, ourTable);
-  const documents = DynamoDBDocumentClient.from(client);
-  const service = createSignalingService(documents, ourTable);
-  const ours = new DynamoSubscriptionStore(documents, ourTable, defaultLimits);
+  const service = createSignalingService(DynamoDBDocumentClient.from(client), ourTable);
+  // Our store on the functions' own client, with as many attempts as the SDK client here.
+  const ourClient = new DynamoDb({ endpoint: options.endpoint, ...localAwsIdentity, maxAttempts: 10 });
+  const ours = new DynamoSubscriptionStore(ourClient, ourTable, defaultLimits);
   const predecessor = new PredecessorStore(client, `bench-predecessor-${suffix}`);
   await predecessor.createTable();
-  const meter = new CommandCounter(client, { consumedCapacity: true });
+  const ourMeter = new CommandCounter(ourClient, { consumedCapacity: true });
+  const predecessorMeter = new CommandCounter(client, { consumedCapacity: true });
 
   const results: DisconnectMeasurement[] = [];
   let seeded = 0;
@@ -100,14 +103,14 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
           await ours.putConnection({ connectionId, connectedAt });
           await ours.subscribe({ connectionId, connectedAt, at: connectedAt }, joined);
           ourRuns.push(
-            await measure(meter, async () => {
+            await measure(ourMeter, async () => {
               await ours.deleteConnection(connectionId);
               await cleanUpConnection(ours, connectionId);
             }),
           );
 
           for (const topic of joined) await predecessor.subscribe(connectionId, topic);
-          predecessorRuns.push(await measure(meter, () => predecessor.disconnect(connectionId)));
+          predecessorRuns.push(await measure(predecessorMeter, () => predecessor.disconnect(connectionId)));
         }
         results.push(summarize('ours', tableSize, topics, ourRuns), summarize('predecessor', tableSize, topics, predecessorRuns));
         log(`T=${tableSize} k=${topics}: ours ${results.at(-2)!.capacityUnits} CU, predecessor ${results.at(-1)!.capacityUnits} CU`);
@@ -119,6 +122,7 @@ export async function runDisconnectBench(options: DisconnectBenchOptions): Promi
       await client.send(new DeleteTableCommand({ TableName })).catch(() => undefined);
     }
     client.destroy();
+    ourClient.destroy();
   }
   return results;
 }

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDb } from '../../aws/dynamodb.js';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { WebSocketEvent } from '../../gateway/websocket-event.js';
 import { localMetricNames } from '../../config/dashboard-panels.js';
@@ -23,8 +23,6 @@ export function timed<F extends (...args: never[]) => Promise<unknown>>(store: M
   return timedFunction as F;
 }
 
-let middlewares = 0;
-
 /**
  * One request of each operation in this many asks DynamoDB for its consumed capacity, and its
  * units count for all of them. Asking on every request cost DynamoDB Local enough CPU to move
@@ -37,26 +35,24 @@ export const capacitySampleEvery = 8;
  * consume: every `capacitySampleEvery`th request of an operation asks for it
  * (`ReturnConsumedCapacity`, which changes nothing else about the request).
  */
-export function recordDynamoDbRequests(client: DynamoDBClient, store: MetricStore): void {
+export function recordDynamoDbRequests(client: DynamoDb, store: MetricStore): void {
   const sent = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+  client.intercept({
+    call: async (call, next) => {
+      const { operation, input } = call;
       const count = sent.get(operation) ?? 0;
       sent.set(operation, count + 1);
       store.record(localMetricNames.dynamoDbRequests, 1, { operation });
-      const input = args.input as { ReturnConsumedCapacity?: string };
-      const sampled = count % capacitySampleEvery === 0 && input.ReturnConsumedCapacity === undefined;
-      if (sampled) input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      if (!sampled) return result;
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      const sampled = count % capacitySampleEvery === 0 && input['ReturnConsumedCapacity'] === undefined;
+      if (sampled) input['ReturnConsumedCapacity'] = 'TOTAL';
+      const answer = await next(call);
+      if (!sampled) return answer;
+      const consumed = answer['ConsumedCapacity'] as { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
       if (units > 0) store.record(localMetricNames.dynamoDbCapacityUnits, units * capacitySampleEvery, { operation });
-      return result;
+      return answer;
     },
-    { step: 'initialize', name: `localDashboard-${++middlewares}` },
-  );
+  });
 }
 
 /**
