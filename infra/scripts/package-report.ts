@@ -17,7 +17,7 @@ interface Packed {
 
 /** The kinds of file the package holds; a file of no kind is listed by its own path. */
 const kinds: readonly { readonly pattern: RegExp; readonly kind: string; readonly why: string }[] = [
-  { pattern: /^dist\/handlers\/[^/]+\/index\.mjs$/, kind: 'dist/handlers/*/index.mjs', why: 'the five functions, bundled (AWS SDK inside), deployed as they are' },
+  { pattern: /^dist\/handlers\/[^/]+\/index\.mjs$/, kind: 'dist/handlers/*/index.mjs', why: 'the six functions, bundled (everything they import inside), deployed as they are' },
   { pattern: /^dist\/handlers\/[^/]+\/index\.mjs\.map$/, kind: 'dist/handlers/*/index.mjs.map', why: 'their source maps, without sources: stack traces with `sourceMapStackTraces` (on by default)' },
   { pattern: /^dist\/handlers\/[^/]+\/chunks\/[^/]+\.mjs$/, kind: 'dist/handlers/*/chunks/*.mjs', why: 'code the functions share or load on first use (esbuild splitting: a smaller import at cold start)' },
   { pattern: /^dist\/handlers\/[^/]+\/chunks\/[^/]+\.mjs\.map$/, kind: 'dist/handlers/*/chunks/*.mjs.map', why: 'their source maps' },
@@ -26,6 +26,8 @@ const kinds: readonly { readonly pattern: RegExp; readonly kind: string; readonl
   { pattern: /^dist\/.+\.d\.ts$/, kind: 'dist/{infra,src}/**/*.d.ts', why: 'their types' },
   { pattern: /^package\.json$/, kind: 'package.json', why: 'entry point, peer dependencies' },
   { pattern: /^README\.md$/, kind: 'README.md', why: 'added by npm' },
+  { pattern: /^CHANGELOG\.md$/, kind: 'CHANGELOG.md', why: 'what changed in each release (docs/releases.md)' },
+  { pattern: /^LICENSE$/, kind: 'LICENSE', why: 'MIT, added by npm' },
 ];
 
 const kilobytes = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
