@@ -11,9 +11,9 @@ export class PayloadTooLargeError extends Error {
 
 /**
  * Delivers to the emulator's connections in this process. Through the management API each
- * delivery is a request with SigV4 signing and an HTTP round trip to this same process,
- * about 1.8 ms of CPU (docs/performance.md); the local runtime's one core cannot afford that
- * under load. Outcomes are those the API Gateway sender reports: delivered, gone (410), or
+ * delivery is a request with SigV4 signing and an HTTP round trip to this same process:
+ * about 1.8 ms of CPU when it was measured with the SDK's client (docs/performance.md), more
+ * than the local runtime's one core can afford under load. Outcomes are those the API Gateway sender reports: delivered, gone (410), or
  * an error API Gateway would answer (413).
  */
 export class InProcessSender implements ConnectionSender {

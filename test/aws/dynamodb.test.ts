@@ -1,5 +1,4 @@
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AwsNetworkError, AwsServiceError } from '../../src/aws/aws-error.js';
 import { DynamoDb, regionalEndpoint } from '../../src/aws/dynamodb.js';
 import { createTestTable, type TestTable } from '../support/table.js';
@@ -14,11 +13,6 @@ describe('DynamoDb against DynamoDB Local', () => {
   beforeAll(async () => {
     table = await createTestTable();
     table.dynamoDb.intercept({ attempt: (_call, _attempt, next) => (attempts++, next()) });
-  });
-  afterAll(async () => {
-    await table.client.send(new DeleteTableCommand({ TableName: table.tableName }));
-    table.client.destroy();
-    table.dynamoDb.destroy();
   });
 
   const key = (sk: string) => ({ pk: 'client-test', sk });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionAuthorizer } from '../../src/auth/connection-authorizer.js';
 import { iceServersHandler, type HttpRequest } from '../../src/handlers/ice-servers.js';
 import { CallerRateLimit } from '../../src/store/caller-rate-limit.js';
@@ -21,11 +21,6 @@ describe('ICE servers endpoint', () => {
   let table: TestTable;
   beforeAll(async () => {
     table = await createTestTable();
-  });
-  afterAll(async () => {
-    await table.client.send(new DeleteTableCommand({ TableName: table.tableName }));
-    table.client.destroy();
-    table.dynamoDb.destroy();
   });
 
   function handler(options: { auth?: boolean; requests?: number } = {}) {

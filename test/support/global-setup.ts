@@ -21,5 +21,20 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  if (database) await reportTablesLeft(database.endpoint);
   await database?.stop();
+}
+
+/** Every table left slows the files after it (DynamoDB Local's TTL sweep visits them all): name them. */
+async function reportTablesLeft(endpoint: string): Promise<void> {
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    if (TableNames.length > 0) process.stderr.write(`test run: ${TableNames.length} tables left on the run's DynamoDB Local by the files: ${TableNames.join(', ')}\n`);
+  } catch {
+    // The report is a hint; a DynamoDB Local already gone has nothing to say.
+  } finally {
+    client.destroy();
+  }
 }

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
+import { dropTableAfterThisFile } from './cleanups.js';
 import { reportPrefix, type PeerCommand, type PeerReport, type PeerState } from './y-webrtc-peer-protocol.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -151,7 +152,10 @@ export async function startSignalingServer(options: {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   delete env['DYNAMODB_ENDPOINT'];
-  if (!options.namespace) env['DYNAMODB_ENDPOINT'] = inject('dynamodbEndpoint');
+  if (!options.namespace) {
+    env['DYNAMODB_ENDPOINT'] = inject('dynamodbEndpoint');
+    dropTableAfterThisFile(env['DYNAMODB_ENDPOINT'], env['TABLE_NAME']!);
+  }
 
   const entry = [...nodeWithTsx, 'src/local/main.ts'];
   // unshare and sh both exec, so the pid is the Node process's own: SIGTERM reaches it directly.

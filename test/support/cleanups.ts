@@ -1,0 +1,26 @@
+import { afterAll } from 'vitest';
+
+const pending: (() => Promise<void>)[] = [];
+
+/** Runs `cleanup` after the current test file, whatever its outcome (test/support/cleanups-setup.ts). */
+export function afterThisFile(cleanup: () => Promise<void>): void {
+  pending.push(cleanup);
+}
+
+/** Registered for every test file by vitest's setupFiles. */
+export function runCleanupsAfterEachFile(): void {
+  afterAll(async () => {
+    const cleanups = pending.splice(0);
+    await Promise.all(cleanups.map((cleanup) => cleanup().catch(() => undefined)));
+  });
+}
+
+/** Deletes a table of the run's DynamoDB Local after the current test file (the SDK is loaded only then). */
+export function dropTableAfterThisFile(endpoint: string, tableName: string): void {
+  afterThisFile(async () => {
+    const { DeleteTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+    client.destroy();
+  });
+}
