@@ -136,8 +136,9 @@ export interface YWebrtcSignalingProps {
 
   /**
    * Run the functions with `NODE_OPTIONS=--enable-source-maps`, so stack traces in the logs
-   * name the TypeScript sources. Costs about 30 ms of CPU on each cold start (docs/deploy.md);
-   * without it the maps still ship in the bundle, for mapping traces by hand.
+   * name the TypeScript sources. Costs about 10 ms of CPU on each cold start of a signaling
+   * function, 20 ms of the authorizer (docs/deploy.md); without it the maps still ship in the
+   * bundle, for mapping traces by hand.
    * @default true
    */
   readonly sourceMapStackTraces?: boolean;

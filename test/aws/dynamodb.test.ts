@@ -108,8 +108,9 @@ describe('DynamoDb on the wire', () => {
     }
   });
 
+  // Throttling first: its delays are the long ones (500 ms base), and the test waits through them.
   it('tries throttling, server faults and lost connections again, up to its attempts', async () => {
-    const server = await scriptedServer([serverFault, 'drop', throttled, { status: 200, body: '{}' }, serverFault, throttled, throttled, throttled]);
+    const server = await scriptedServer([throttled, serverFault, 'drop', { status: 200, body: '{}' }, serverFault, serverFault, serverFault, throttled]);
     const client = new DynamoDb({ ...identity, endpoint: server.url, maxAttempts: 4 });
     try {
       await client.put({ TableName: 't', Item: { pk: 'a', sk: 'b' } });
