@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dropTableAfterThisFile, testTableName } from '../support/cleanups.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -98,7 +99,8 @@ describe('the IAM grants match the calls of the code', () => {
       }
     });
     await new Promise<void>((resolve) => management.listen(0, '127.0.0.1', resolve));
-    const tableName = `test-${randomUUID()}`;
+    const tableName = testTableName();
+    dropTableAfterThisFile(inject('dynamodbEndpoint'), tableName);
     const client = new DynamoDBClient(localDynamoDbConfig());
     await ensureTable(client, tableName);
     client.destroy();

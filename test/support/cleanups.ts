@@ -1,4 +1,6 @@
-import { afterAll } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { afterAll, expect } from 'vitest';
 
 const pending: (() => Promise<void>)[] = [];
 
@@ -23,4 +25,10 @@ export function dropTableAfterThisFile(endpoint: string, tableName: string): voi
     await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
     client.destroy();
   });
+}
+
+/** A table name that says which test file made it, should it be left behind: `test-<file>-<random>`. */
+export function testTableName(): string {
+  const file = basename(expect.getState().testPath ?? 'unknown').replace(/\.test\.ts$/, '');
+  return `test-${file}-${randomUUID().slice(0, 8)}`;
 }

@@ -3,6 +3,7 @@ import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client
 import { localAwsIdentity } from '../../src/config/aws-clients.js';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/local/local-runtime.js';
+import { testTableName } from './cleanups.js';
 import { TestClient } from './test-client.js';
 
 /**
@@ -15,7 +16,7 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
     ...options,
     settings: {
       dynamodbEndpoint: inject('dynamodbEndpoint'),
-      tableName: `test-${randomUUID()}`,
+      tableName: testTableName(),
       port: 0,
       ...options.settings,
     },

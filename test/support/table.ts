@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDb } from '../../src/aws/dynamodb.js';
 import { defaultLimits, type Limits } from '../../src/config/limits.js';
@@ -7,7 +6,7 @@ import { DynamoJoinOrder } from '../../src/store/dynamo-join-order.js';
 import { DynamoSubscriptionStore } from '../../src/store/dynamo-subscription-store.js';
 import { inject } from 'vitest';
 import { localAwsIdentity } from '../../src/config/aws-clients.js';
-import { afterThisFile } from './cleanups.js';
+import { afterThisFile, testTableName } from './cleanups.js';
 import { localDynamoDbConfig } from './dynamodb.js';
 
 export interface TestTable {
@@ -28,7 +27,7 @@ export interface TestTable {
  */
 export async function createTestTable(limits: Limits = defaultLimits): Promise<TestTable> {
   const client = new DynamoDBClient(localDynamoDbConfig());
-  const tableName = `test-${randomUUID()}`;
+  const tableName = testTableName();
   const streamArn = await ensureTable(client, tableName);
   const dynamoDb = new DynamoDb({ endpoint: inject('dynamodbEndpoint'), ...localAwsIdentity });
   afterThisFile(async () => {

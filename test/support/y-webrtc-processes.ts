@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
-import { dropTableAfterThisFile } from './cleanups.js';
+import { dropTableAfterThisFile, testTableName } from './cleanups.js';
 import { reportPrefix, type PeerCommand, type PeerReport, type PeerState } from './y-webrtc-peer-protocol.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -146,7 +145,7 @@ export async function startSignalingServer(options: {
     ...process.env,
     ...options.env,
     PORT: String(await freePort()),
-    TABLE_NAME: `test-${randomUUID()}`,
+    TABLE_NAME: testTableName(),
     // Tests time their own joins; the start-up warm-up would only make each server start later.
     WARM_UP_SECONDS: '0',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
