@@ -21,7 +21,8 @@ export function runCleanupsAfterEachFile(): void {
 export function dropTableAfterThisFile(endpoint: string, tableName: string): void {
   afterThisFile(async () => {
     const { DeleteTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    // One attempt: a DynamoDB Local of the file's own may be gone by now, and its tables with it.
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
     await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
     client.destroy();
   });

@@ -18,6 +18,8 @@ export interface JoinRaceResult {
   readonly firstPlacedFirst: boolean | undefined;
   /** Whether a peer's own announce never came back to it (it ran before its subscribe, with the reference's rule): it is not in the room. */
   readonly ownAnnounceLost: boolean;
+  /** Whether the first peer's own announce had come back to it, so it was in the room and placed, before the second peer joined. */
+  readonly firstInRoomBeforeSecondJoined: boolean;
 }
 
 export type JoinRaceOutcome = 'one-way' | 'glare' | 'stalemate' | 'not in the room';
@@ -48,6 +50,7 @@ export async function joinRace(runtime: LocalRuntime, topic: string, gapMs: numb
   try {
     join(first.client, topic, `${topic}-first`);
     if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    const firstInRoomBeforeSecondJoined = heard(first.client, `${topic}-first`);
     join(second.client, topic, `${topic}-second`);
     const inRoom = await Promise.all([untilHeard(first.client, `${topic}-first`), untilHeard(second.client, `${topic}-second`)]);
     await new Promise((resolve) => setTimeout(resolve, settleMs));
@@ -59,6 +62,7 @@ export async function joinRace(runtime: LocalRuntime, topic: string, gapMs: numb
       secondHeardFirst: heard(second.client, `${topic}-first`),
       firstPlacedFirst: placesRead ? placeOf(first.connectionId) < placeOf(second.connectionId) : undefined,
       ownAnnounceLost: inRoom.includes(false),
+      firstInRoomBeforeSecondJoined,
     };
   } finally {
     await Promise.all([first.client.close(), second.client.close()]);
@@ -87,13 +91,6 @@ export async function inBatches<T, R>(items: readonly T[], concurrency: number, 
 /** Gaps at and above which the first peer's frames are handled before the second's arrive, when the gateway hands frames over in order. */
 const clearlyApartMs = 20;
 
-/**
- * In in-order timing, the gap at and above which the first peer's frames are surely handled
- * before the second's arrive, also on a loaded 2-core CI machine: a clean-clone run saw the
- * first peer's place written after the second's at 20 ms, with 8 races at once queued on
- * DynamoDB Local (one request at a time).
- */
-const surelyApartMs = 50;
 
 /** Races run at once (two peers each). */
 const racesAtOnce = 8;
@@ -143,15 +140,20 @@ export function joinRaceSuite(gatewayTiming: GatewayTimingMode, trialsPerGap: nu
       expect(failures, `seed ${runtime.timing.seed}`).toEqual([]);
       const apart = results.filter((result) => result.gapMs >= clearlyApartMs);
       const inArrivalOrder = apart.filter((result) => result.firstHeardSecond).length;
+      const settled = results.filter((result) => result.firstInRoomBeforeSecondJoined);
       if (gatewayTiming === 'in-order') {
-        const surelyApart = results.filter((result) => result.gapMs >= surelyApartMs);
-        expect(surelyApart.filter((result) => !result.firstHeardSecond).map(describeResult), 'the later peer reaches the earlier one').toEqual([]);
+        // No nominal gap is sure on a loaded machine (8 races at once queue on DynamoDB Local, one
+        // request at a time: a clean-clone run saw a first peer placed after the second at 50 ms).
+        // What is sure: a peer whose own announce came back is in the room and placed, so a peer
+        // that joins after that reaches it.
+        expect(settled.length, 'trials where the first peer was in the room before the second joined').toBeGreaterThanOrEqual(2);
+        expect(settled.filter((result) => !result.firstHeardSecond).map(describeResult), 'the later peer reaches the earlier one').toEqual([]);
       } else {
         // Both directions happen: the order follows the writes, not a fixed side; mostly the arrivals.
         expect(inArrivalOrder).toBeGreaterThan(apart.length / 2);
       }
       console.log(
-        `join race (${gatewayTiming}): ${results.length} trials one-way; at ${clearlyApartMs} ms apart and more, the later peer reached the earlier one in ${inArrivalOrder} of ${apart.length}`,
+        `join race (${gatewayTiming}): ${results.length} trials one-way; at ${clearlyApartMs} ms apart and more, the later peer reached the earlier one in ${inArrivalOrder} of ${apart.length}; ${settled.length} trials had the first in the room before the second joined`,
       );
     }, 180_000);
 

@@ -3,7 +3,7 @@ import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client
 import { localAwsIdentity } from '../../src/config/aws-clients.js';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/local/local-runtime.js';
-import { testTableName } from './cleanups.js';
+import { dropTableAfterThisFile, testTableName } from './cleanups.js';
 import { TestClient } from './test-client.js';
 
 /**
@@ -12,15 +12,10 @@ import { TestClient } from './test-client.js';
  * request at a time with everything else, so tables left behind slow every later file.
  */
 export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const runtime = await startLocalRuntime({
-    ...options,
-    settings: {
-      dynamodbEndpoint: inject('dynamodbEndpoint'),
-      tableName: testTableName(),
-      port: 0,
-      ...options.settings,
-    },
-  });
+  const settings = { dynamodbEndpoint: inject('dynamodbEndpoint'), tableName: testTableName(), port: 0, ...options.settings };
+  // Also when the start fails after making the table (a test of a refused start), or stop() is never called.
+  if (settings.dynamodbEndpoint) dropTableAfterThisFile(settings.dynamodbEndpoint, settings.tableName);
+  const runtime = await startLocalRuntime({ ...options, settings });
   const { dynamodbEndpoint, tableName } = runtime;
   return {
     ...runtime,
