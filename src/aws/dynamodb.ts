@@ -3,6 +3,7 @@ import { AwsServiceError, isThrottling, isTransient } from './aws-error.js';
 import { AwsHttp } from './aws-http.js';
 import { fromAttributeMap, toAttributeMap, type AttributeValue, type Item } from './attribute-values.js';
 import type { AwsIdentity } from './credentials.js';
+import { Interceptors } from './interceptors.js';
 
 /** The operations the functions use. None scans. */
 export type DynamoDbOperation = 'PutItem' | 'DeleteItem' | 'UpdateItem' | 'Query' | 'BatchWriteItem';
@@ -76,7 +77,7 @@ export class DynamoDb {
   readonly maxAttempts: number;
   private readonly http: AwsHttp;
   private readonly url: URL;
-  private readonly interceptors: DynamoDbInterceptor[] = [];
+  private readonly interceptors = new Interceptors<DynamoDbInterceptor>();
 
   constructor(options: DynamoDbOptions) {
     this.maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
@@ -128,11 +129,7 @@ export class DynamoDb {
 
   /** Adds an interceptor; returns its removal. */
   intercept(interceptor: DynamoDbInterceptor): () => void {
-    this.interceptors.push(interceptor);
-    return () => {
-      const at = this.interceptors.indexOf(interceptor);
-      if (at >= 0) this.interceptors.splice(at, 1);
-    };
+    return this.interceptors.add(interceptor);
   }
 
   /** Closes the kept sockets. */
@@ -142,9 +139,9 @@ export class DynamoDb {
 
   /** One request in DynamoDB's JSON protocol, with the retries. */
   call(operation: DynamoDbOperation, input: Record<string, unknown>): Promise<DynamoDbAnswer> {
-    const chain = this.interceptors.reduceRight<(call: DynamoDbCall) => Promise<DynamoDbAnswer>>(
-      (next, interceptor) => (interceptor.call ? (call) => interceptor.call!(call, next) : next),
+    const chain = this.interceptors.around<(call: DynamoDbCall) => Promise<DynamoDbAnswer>>(
       (call) => this.withRetries(call),
+      (interceptor, next) => (interceptor.call ? (call) => interceptor.call!(call, next) : next),
     );
     return chain({ operation, input });
   }
@@ -152,9 +149,9 @@ export class DynamoDb {
   private async withRetries(call: DynamoDbCall): Promise<DynamoDbAnswer> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const chain = this.interceptors.reduceRight<() => Promise<DynamoDbAnswer>>(
-          (next, interceptor) => (interceptor.attempt ? () => interceptor.attempt!(call, attempt, next) : next),
+        const chain = this.interceptors.around<() => Promise<DynamoDbAnswer>>(
           () => this.send(call),
+          (interceptor, next) => (interceptor.attempt ? () => interceptor.attempt!(call, attempt, next) : next),
         );
         return await chain();
       } catch (error) {

@@ -1,6 +1,7 @@
 import { AwsServiceError } from './aws-error.js';
 import { AwsHttp } from './aws-http.js';
 import type { AwsIdentity } from './credentials.js';
+import { Interceptors } from './interceptors.js';
 import { escapeUri } from './signature-v4.js';
 
 /** One post to a connection, as an interceptor sees it. */
@@ -27,7 +28,7 @@ export interface ManagementApiOptions extends AwsIdentity {
 export class ManagementApi {
   private readonly http: AwsHttp;
   private readonly base: string;
-  private readonly interceptors: PostInterceptor[] = [];
+  private readonly interceptors = new Interceptors<PostInterceptor>();
 
   constructor(options: ManagementApiOptions) {
     this.http = new AwsHttp({ ...options, service: 'execute-api' });
@@ -36,17 +37,15 @@ export class ManagementApi {
 
   postToConnection(connectionId: string, data: string): Promise<void> {
     const post = { connectionId, data };
-    const chain = this.interceptors.reduceRight<() => Promise<void>>((next, interceptor) => () => interceptor(post, next), () => this.send(post));
-    return chain();
+    return this.interceptors.around<() => Promise<void>>(
+      () => this.send(post),
+      (interceptor, next) => () => interceptor(post, next),
+    )();
   }
 
   /** Adds an interceptor; returns its removal. */
   intercept(interceptor: PostInterceptor): () => void {
-    this.interceptors.push(interceptor);
-    return () => {
-      const at = this.interceptors.indexOf(interceptor);
-      if (at >= 0) this.interceptors.splice(at, 1);
-    };
+    return this.interceptors.add(interceptor);
   }
 
   destroy(): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { localAwsIdentity } from '../../src/config/aws-clients.js';
 
 const pending: (() => Promise<void>)[] = [];
 
@@ -22,7 +23,7 @@ export function dropTableAfterThisFile(endpoint: string, tableName: string): voi
   afterThisFile(async () => {
     const { DeleteTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     // One attempt: a DynamoDB Local of the file's own may be gone by now, and its tables with it.
-    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const client = new DynamoDBClient({ endpoint, ...localAwsIdentity, maxAttempts: 1 });
     await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
     client.destroy();
   });

@@ -2,6 +2,7 @@
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 import type { TestProject } from 'vitest/node';
+import { localAwsIdentity } from '../../src/config/aws-clients.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import { buildPackageIfStale } from './package-build.js';
 
@@ -28,7 +29,7 @@ export async function teardown(): Promise<void> {
 /** Every table left slows the files after it (DynamoDB Local's TTL sweep visits them all): name them. */
 async function reportTablesLeft(endpoint: string): Promise<void> {
   const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({ endpoint, ...localAwsIdentity });
   try {
     const { TableNames = [] } = await client.send(new ListTablesCommand({}));
     if (TableNames.length > 0) process.stderr.write(`test run: ${TableNames.length} tables left on the run's DynamoDB Local by the files: ${TableNames.join(', ')}\n`);
